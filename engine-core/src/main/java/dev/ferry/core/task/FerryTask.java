@@ -1,0 +1,762 @@
+package dev.ferry.core.task;
+
+import dev.ferry.core.ConfigurationException;
+import dev.ferry.core.Endpoints;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.mapping.TableMappings;
+import dev.ferry.core.model.ChangeEvent;
+import dev.ferry.core.model.SourcePosition;
+import dev.ferry.core.model.TableId;
+import dev.ferry.core.model.TableSchema;
+import dev.ferry.core.settings.TaskSettings;
+import dev.ferry.core.spi.BulkReader;
+import dev.ferry.core.spi.BulkWriter;
+import dev.ferry.core.spi.CdcMark;
+import dev.ferry.core.spi.ChangeApplier;
+import dev.ferry.core.spi.ChangeChunk;
+import dev.ferry.core.spi.ChangeStream;
+import dev.ferry.core.spi.Checkpoint;
+import dev.ferry.core.spi.EndpointConfig;
+import dev.ferry.core.spi.Source;
+import dev.ferry.core.spi.SyncPoint;
+import dev.ferry.core.spi.Target;
+import dev.ferry.core.spi.TargetTablePrepMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One migration task: full load of the selected tables, then CDC, between one source and one
+ * target. Build with {@link #builder(String)}, then {@link #start()}, wait with
+ * {@link #awaitFullLoad} / {@link #awaitInSync}, and {@link #stop()} or {@link #close()}.
+ *
+ * <p>Invariants: the CDC start is recorded before any table is read; CDC begins only when every
+ * table is loaded; each CDC batch is committed on the target together with the source position
+ * it reaches, and only then acknowledged to the source. A task holds no static state, so several
+ * run in one JVM.
+ */
+public final class FerryTask implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FerryTask.class);
+    private static final int BLOCK_ROWS = 1024;
+    private static final int MAX_REMEMBERED_MARKERS = 1024;
+
+    private final String name;
+    private final Source source;
+    private final Target target;
+    private final boolean ownsEndpoints;
+    private final MigrationType migrationType;
+    private final TableMappings mappings;
+    private final TaskSettings settings;
+    private final List<TaskListener> listeners;
+
+    private final Map<TableId, TableCounters> counters = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final CountDownLatch fullLoadDone = new CountDownLatch(1);
+    private final CountDownLatch cdcRunning = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final Object progress = new Object();
+    private final Set<String> committedMarkers = new LinkedHashSet<>();
+    private final List<Thread> workers = new CopyOnWriteArrayList<>();
+
+    private volatile TaskState state = TaskState.READY;
+    private volatile String phase = "";
+    private volatile String error;
+    private volatile boolean stopRequested;
+    private volatile boolean aborted;
+    private volatile SourcePosition committedPosition;
+    private volatile long lastSourceTimeMillis;
+    private volatile long cdcBatches;
+    private volatile Thread runner;
+    private volatile ExecutorService loadPool;
+
+    private FerryTask(Builder b) {
+        this.name = b.name;
+        this.ownsEndpoints = b.sourceConfig != null || b.targetConfig != null;
+        this.migrationType = b.migrationType;
+        this.mappings = b.mappings;
+        this.settings = b.settings;
+        this.listeners = List.copyOf(b.listeners);
+        Source s = b.source;
+        Target t = b.target;
+        if (s == null) {
+            s = Endpoints.source(b.sourceConfig);
+        }
+        try {
+            if (t == null) {
+                t = Endpoints.target(b.targetConfig);
+            }
+        } catch (RuntimeException e) {
+            if (b.source == null) {
+                s.close();
+            }
+            throw e;
+        }
+        this.source = s;
+        this.target = t;
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Starts the task in its own thread and returns at once. A task starts once. */
+    public synchronized void start() {
+        if (runner != null) {
+            throw new IllegalStateException("task " + name + " was already started");
+        }
+        state = TaskState.STARTING;
+        LOG.info("task {}: starting {} with {}", name, migrationType, settings);
+        Thread t = new Thread(this::run, "ferry-" + name);
+        t.setDaemon(false);
+        runner = t;
+        t.start();
+    }
+
+    /**
+     * Waits until every table is loaded (or, for a task resuming CDC, at once).
+     *
+     * @return true when the full load is done, false on timeout
+     * @throws FerryException when the task failed
+     */
+    public boolean awaitFullLoad(Duration timeout) throws InterruptedException {
+        requireStarted();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (fullLoadDone.await(Math.min(100, remainingMillis(deadline)), TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+            failIfFailed();
+            if (finished.getCount() == 0 || remainingMillis(deadline) <= 0) {
+                return fullLoadDone.getCount() == 0;
+            }
+        }
+    }
+
+    /**
+     * Waits until CDC has applied everything the source had committed when this call began.
+     *
+     * @return true when in sync, false on timeout or when the task stopped first
+     * @throws FerryException when the task failed
+     */
+    public boolean awaitInSync(Duration timeout) throws InterruptedException {
+        requireStarted();
+        if (!migrationType.cdc()) {
+            throw new IllegalStateException("task " + name + " is " + migrationType + ": it has no CDC to be in sync with");
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        // Changes committed before CDC starts are in the full load's snapshot or replayed from the mark.
+        while (!cdcRunning.await(Math.min(100, remainingMillis(deadline)), TimeUnit.MILLISECONDS)) {
+            failIfFailed();
+            if (finished.getCount() == 0 || remainingMillis(deadline) <= 0) {
+                return false;
+            }
+        }
+        SyncPoint point = source.requestSyncPoint(name);
+        synchronized (progress) {
+            while (!reached(point)) {
+                failIfFailed();
+                long left = remainingMillis(deadline);
+                if (left <= 0 || finished.getCount() == 0) {
+                    return reached(point);
+                }
+                progress.wait(Math.min(left, 200));
+            }
+            if (point.marker() != null) {
+                committedMarkers.remove(point.marker());
+            }
+            return true;
+        }
+    }
+
+    private boolean reached(SyncPoint point) {
+        if (point.marker() != null) {
+            return committedMarkers.contains(point.marker());
+        }
+        SourcePosition p = committedPosition;
+        return p != null && p.compareTo(point.position()) >= 0;
+    }
+
+    /** Waits until the task has ended (full-load-only tasks end by themselves). */
+    public boolean awaitFinished(Duration timeout) throws InterruptedException {
+        return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Stops gracefully: the CDC batch in flight is committed, loads in progress are cancelled
+     * (their tables reload on the next start). Returns when the task has ended.
+     */
+    public void stop() throws InterruptedException {
+        Thread t = runner;
+        if (t == null || finished.getCount() == 0) {
+            return;
+        }
+        stopRequested = true;
+        if (state == TaskState.RUNNING || state == TaskState.STARTING) {
+            state = TaskState.STOPPING;
+        }
+        ExecutorService pool = loadPool;
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+        finished.await();
+    }
+
+    /**
+     * Stops at once, as a crash would: threads are interrupted and connections closed mid-batch;
+     * nothing in flight is committed. A later start of a task of the same name converges.
+     */
+    public void abort() throws InterruptedException {
+        aborted = true;
+        stopRequested = true;
+        Thread t = runner;
+        ExecutorService pool = loadPool;
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+        for (Thread w : workers) {
+            w.interrupt();
+        }
+        if (t != null) {
+            t.interrupt();
+        }
+        // Dropping the connections is what makes this a crash rather than a stop.
+        closeQuietly(source);
+        closeQuietly(target);
+        if (t != null) {
+            finished.await(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Stops gracefully if running, then releases the endpoints when the task created them. */
+    @Override
+    public void close() {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (ownsEndpoints || aborted) {
+            closeQuietly(source);
+            closeQuietly(target);
+        }
+    }
+
+    /** A snapshot of the task's state and statistics; callable at any moment from any thread. */
+    public TaskStatus status() {
+        List<TableStats> tables = new ArrayList<>();
+        synchronized (counters) {
+            for (TableCounters c : counters.values()) {
+                tables.add(c.snapshot());
+            }
+        }
+        SourcePosition p = committedPosition;
+        long lag = lastSourceTimeMillis > 0 ? Math.max(0, System.currentTimeMillis() - lastSourceTimeMillis) : -1;
+        return new TaskStatus(name, state, phase, tables, p == null ? "" : p.describe(), lag, cdcBatches,
+                Instant.now(), error);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private void run() {
+        try {
+            target.prepareControlTables(name, settings.controlSchema());
+            List<TableSchema> catalog = source.discover();
+            List<TableSchema> tables = mappings.select(catalog);
+            if (tables.isEmpty()) {
+                throw new ConfigurationException("table mappings select none of the source's " + catalog.size() + " tables");
+            }
+            for (TableSchema t : tables) {
+                counters.put(t.id(), new TableCounters(t.id(), t.estimatedRows()));
+            }
+            LOG.info("task {}: {} table(s) selected: {}", name, tables.size(),
+                    tables.stream().map(t -> t.id().toString()).toList());
+            state = TaskState.RUNNING;
+            publish();
+
+            Optional<Checkpoint> checkpoint = target.readCheckpoint(name);
+            SourcePosition from;
+            if (migrationType.cdc() && checkpoint.isPresent() && checkpoint.get().phase() == Checkpoint.Phase.CDC) {
+                from = source.decodePosition(checkpoint.get().position());
+                LOG.info("task {}: resuming CDC from {}", name, from.describe());
+                for (TableCounters c : counters.values()) {
+                    c.state = TableState.TABLE_COMPLETED;
+                }
+            } else if (migrationType == MigrationType.CDC) {
+                try (CdcMark mark = source.markCdcStart(name, tables)) {
+                    from = mark.position();
+                }
+                for (TableSchema t : tables) {
+                    target.prepareTable(t, TargetTablePrepMode.DO_NOTHING);
+                    counters.get(t.id()).state = TableState.TABLE_COMPLETED;
+                }
+                target.writeCheckpoint(name, new Checkpoint(Checkpoint.Phase.CDC, from.serialize()));
+            } else {
+                if (checkpoint.isPresent() && checkpoint.get().phase() == Checkpoint.Phase.FULL_LOAD) {
+                    LOG.warn("task {}: the previous full load did not finish; loading every table again", name);
+                }
+                from = null;
+                CdcMark mark = migrationType.cdc() ? source.markCdcStart(name, tables) : null;
+                try {
+                    if (mark != null) {
+                        from = mark.position();
+                        target.writeCheckpoint(name, new Checkpoint(Checkpoint.Phase.FULL_LOAD, from.serialize()));
+                        LOG.info("task {}: CDC start recorded at {} ({})", name, from.describe(),
+                                mark.consistentSnapshot() ? "full load reads that exact snapshot" : "changes during the load are replayed");
+                    }
+                    phase = "full load";
+                    fullLoad(tables);
+                } finally {
+                    if (mark != null) {
+                        mark.close();
+                    }
+                }
+                target.writeCheckpoint(name, from != null
+                        ? new Checkpoint(Checkpoint.Phase.CDC, from.serialize())
+                        : new Checkpoint(Checkpoint.Phase.LOAD_COMPLETE, null));
+            }
+            fullLoadDone.countDown();
+            publish();
+            if (!migrationType.cdc()) {
+                state = TaskState.LOAD_COMPLETE;
+                LOG.info("task {}: load complete, {} rows", name, status().fullLoadRows());
+                return;
+            }
+            if (stopRequested) {
+                state = TaskState.STOPPED;
+                return;
+            }
+            phase = "cdc";
+            cdc(tables, from);
+            state = TaskState.STOPPED;
+        } catch (Throwable t) {
+            if (aborted || (stopRequested && isInterruption(t))) {
+                state = TaskState.STOPPED;
+                LOG.info("task {}: stopped{}", name, aborted ? " (aborted)" : "");
+            } else {
+                state = TaskState.FAILED;
+                error = describe(t);
+                LOG.error("task {}: failed: {}", name, error);
+                LOG.debug("task {}: failure detail", name, t);
+            }
+            if (t instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        } finally {
+            synchronized (progress) {
+                finished.countDown();
+                progress.notifyAll();
+            }
+            publish();
+        }
+    }
+
+    private void fullLoad(List<TableSchema> tables) throws InterruptedException {
+        int threads = Math.min(settings.maxFullLoadSubTasks(), tables.size());
+        ExecutorService pool = Executors.newFixedThreadPool(threads, threadFactory("load"));
+        loadPool = pool;
+        List<Future<?>> futures = new ArrayList<>();
+        try {
+            // Largest first, so that the longest load does not start last.
+            List<TableSchema> order = new ArrayList<>(tables);
+            order.sort((a, b) -> Long.compare(b.estimatedRows(), a.estimatedRows()));
+            for (TableSchema table : order) {
+                futures.add(pool.submit(() -> {
+                    loadTable(table);
+                    return null;
+                }));
+            }
+            List<String> failures = new ArrayList<>();
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    futures.get(i).get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    failures.add(order.get(i).id() + ": " + describe(e.getCause()));
+                } catch (java.util.concurrent.CancellationException e) {
+                    failures.add(order.get(i).id() + ": cancelled");
+                }
+            }
+            if (stopRequested) {
+                throw new InterruptedException("stopped during the full load");
+            }
+            if (!failures.isEmpty()) {
+                throw new FerryException("full load failed for " + failures.size() + " table(s): " + String.join("; ", failures));
+            }
+        } finally {
+            pool.shutdownNow();
+            pool.awaitTermination(30, TimeUnit.SECONDS);
+            loadPool = null;
+        }
+    }
+
+    /** Rows move reader thread → bounded queue of blocks → this thread → target writer. */
+    private void loadTable(TableSchema table) throws Exception {
+        TableCounters c = counters.get(table.id());
+        c.state = TableState.FULL_LOAD;
+        c.loadStarted = Instant.now();
+        publish();
+        try {
+            target.prepareTable(table, settings.targetTablePrepMode());
+            long read;
+            long written;
+            BlockingQueue<Object[][]> queue = new ArrayBlockingQueue<>(8);
+            AtomicReference<Throwable> readFailure = new AtomicReference<>();
+            long[] readCount = new long[1];
+            try (BulkReader reader = source.openBulkReader(table, null);
+                 BulkWriter writer = target.openBulkWriter(table)) {
+                Thread readerThread = newWorker("read-" + table.id().name(), () -> {
+                    Object[][] block = new Object[BLOCK_ROWS][];
+                    int[] n = {0};
+                    Object[][][] current = {block};
+                    try {
+                        readCount[0] = reader.read(row -> {
+                            current[0][n[0]++] = row;
+                            if (n[0] == BLOCK_ROWS) {
+                                queue.put(current[0]);
+                                current[0] = new Object[BLOCK_ROWS][];
+                                n[0] = 0;
+                            }
+                        });
+                        if (n[0] > 0) {
+                            queue.put(java.util.Arrays.copyOf(current[0], n[0]));
+                        }
+                        queue.put(new Object[0][]);
+                    } catch (Throwable e) {
+                        readFailure.set(e);
+                        // End the stream at once: what is queued is useless after a failure.
+                        boolean offered = false;
+                        while (!offered) {
+                            queue.clear();
+                            offered = queue.offer(new Object[0][]);
+                        }
+                    }
+                });
+                readerThread.start();
+                try {
+                    while (true) {
+                        Object[][] block = queue.take();
+                        if (block.length == 0) {
+                            break;
+                        }
+                        for (Object[] row : block) {
+                            writer.write(row);
+                        }
+                        c.fullLoadRows.addAndGet(block.length);
+                    }
+                    readerThread.join();
+                } finally {
+                    if (readerThread.isAlive()) {
+                        reader.close();
+                        readerThread.interrupt();
+                        readerThread.join(10_000);
+                    }
+                    workers.remove(readerThread);
+                }
+                if (readFailure.get() != null) {
+                    Throwable f = readFailure.get();
+                    if (f instanceof Exception e) {
+                        throw e;
+                    }
+                    throw new FerryException("reading " + table.id() + " failed", f);
+                }
+                written = writer.finish();
+                read = readCount[0];
+            }
+            if (read != written) {
+                throw new FerryException("table " + table.id() + ": read " + read + " rows but the target accepted " + written);
+            }
+            c.fullLoadRows.set(written);
+            c.loadEnded = Instant.now();
+            c.state = TableState.TABLE_COMPLETED;
+            LOG.info("task {}: table {} loaded, {} rows in {} ms", name, table.id(), written,
+                    Duration.between(c.loadStarted, c.loadEnded).toMillis());
+        } catch (Throwable e) {
+            c.loadEnded = Instant.now();
+            if (stopRequested) {
+                c.state = TableState.TABLE_CANCELLED;
+            } else {
+                c.state = TableState.TABLE_ERROR;
+                c.error = describe(e);
+            }
+            throw e;
+        } finally {
+            publish();
+        }
+    }
+
+    private void cdc(List<TableSchema> tables, SourcePosition from) throws InterruptedException {
+        Map<TableId, TableSchema> byId = new LinkedHashMap<>();
+        for (TableSchema t : tables) {
+            byId.put(t.id(), t);
+        }
+        int maxChanges = settings.batchApplyMaxChanges();
+        long maxWaitNanos = settings.batchApplyTimeoutMin().toNanos();
+        try (ChangeStream stream = source.openChangeStream(name, tables, from);
+             ChangeApplier applier = target.openChangeApplier(name, tables)) {
+            committedPosition = from;
+            LOG.info("task {}: CDC running from {}", name, from.describe());
+            cdcRunning.countDown();
+            publish();
+            List<ChangeChunk> chunks = new ArrayList<>();
+            while (!stopRequested) {
+                chunks.clear();
+                ChangeChunk first = stream.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                chunks.add(first);
+                int events = first.events().size();
+                long deadline = System.nanoTime() + maxWaitNanos;
+                ChangeChunk last = first;
+                while (!last.awaitsCommit() && events < maxChanges) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    ChangeChunk next = stream.poll(left, TimeUnit.NANOSECONDS);
+                    if (next == null) {
+                        break;
+                    }
+                    chunks.add(next);
+                    events += next.events().size();
+                    last = next;
+                }
+                applyBatch(byId, chunks, applier, stream);
+            }
+        } finally {
+            cdcRunning.countDown();
+        }
+    }
+
+    private void applyBatch(Map<TableId, TableSchema> byId, List<ChangeChunk> chunks, ChangeApplier applier,
+                            ChangeStream stream) throws InterruptedException {
+        NetChangeReducer reducer = new NetChangeReducer(byId);
+        for (ChangeChunk chunk : chunks) {
+            for (ChangeEvent e : chunk.events()) {
+                reducer.add(e);
+            }
+        }
+        ChangeChunk last = chunks.get(chunks.size() - 1);
+        long started = System.nanoTime();
+        applier.apply(reducer.toBatch(), new Checkpoint(Checkpoint.Phase.CDC, last.position().serialize()));
+        stream.committed(last);
+        for (Map.Entry<TableId, NetChangeReducer.Counts> e : reducer.counts().entrySet()) {
+            TableCounters c = counters.get(e.getKey());
+            c.inserts.addAndGet(e.getValue().inserts);
+            c.updates.addAndGet(e.getValue().updates);
+            c.deletes.addAndGet(e.getValue().deletes);
+            c.ddls.addAndGet(e.getValue().truncates);
+        }
+        synchronized (progress) {
+            committedPosition = last.position();
+            for (ChangeChunk chunk : chunks) {
+                committedMarkers.addAll(chunk.syncMarkers());
+                if (chunk.sourceTimeMillis() > 0) {
+                    lastSourceTimeMillis = chunk.sourceTimeMillis();
+                }
+            }
+            while (committedMarkers.size() > MAX_REMEMBERED_MARKERS) {
+                committedMarkers.remove(committedMarkers.iterator().next());
+            }
+            cdcBatches++;
+            progress.notifyAll();
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("task {}: batch of {} changes ({} chunks) applied up to {} in {} ms", name, reducer.events(),
+                    chunks.size(), last.position().describe(), (System.nanoTime() - started) / 1_000_000);
+        }
+        publish();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private void publish() {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        TaskStatus s = status();
+        for (TaskListener l : listeners) {
+            try {
+                l.onStatus(s);
+            } catch (RuntimeException e) {
+                LOG.warn("task {}: a status listener failed: {}", name, e.toString());
+            }
+        }
+    }
+
+    private Thread newWorker(String what, Runnable body) {
+        Thread t = new Thread(body, "ferry-" + name + "-" + what);
+        t.setDaemon(true);
+        workers.add(t);
+        return t;
+    }
+
+    private ThreadFactory threadFactory(String what) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "ferry-" + name + "-" + what + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private void requireStarted() {
+        if (runner == null) {
+            throw new IllegalStateException("task " + name + " is not started");
+        }
+    }
+
+    private void failIfFailed() {
+        if (state == TaskState.FAILED) {
+            throw new FerryException("task " + name + " failed: " + error);
+        }
+    }
+
+    private static long remainingMillis(long deadlineNanos) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+    }
+
+    private static boolean isInterruption(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The message chain of an error, most specific last, without stack frames. */
+    static String describe(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        Set<String> seen = new LinkedHashSet<>();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+            if (seen.add(m) && (sb.length() == 0 || !sb.toString().contains(m))) {
+                if (sb.length() > 0) {
+                    sb.append(": ");
+                }
+                sb.append(m);
+            }
+            if (c instanceof FerryException && c.getCause() == null) {
+                break;
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.debug("closing {} failed: {}", c, e.toString());
+        }
+    }
+
+    /** Builds a {@link FerryTask}. Endpoints are given as instances or as configs (then owned by the task). */
+    public static final class Builder {
+        private final String name;
+        private Source source;
+        private Target target;
+        private EndpointConfig sourceConfig;
+        private EndpointConfig targetConfig;
+        private MigrationType migrationType = MigrationType.FULL_LOAD_AND_CDC;
+        private TableMappings mappings = TableMappings.includeAll();
+        private TaskSettings settings = TaskSettings.defaults();
+        private final List<TaskListener> listeners = new ArrayList<>();
+
+        private Builder(String name) {
+            if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,62}")) {
+                throw new ConfigurationException("task name '" + name
+                        + "' must be 1-63 letters, digits, '_' or '-', starting with a letter or digit");
+            }
+            this.name = name;
+        }
+
+        /** The source; the caller keeps ownership and closes it. */
+        public Builder source(Source source) {
+            this.source = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /** The source, created from {@code config} at {@link #build()}; the task closes it. */
+        public Builder source(EndpointConfig config) {
+            this.sourceConfig = Objects.requireNonNull(config, "source config");
+            return this;
+        }
+
+        public Builder target(Target target) {
+            this.target = Objects.requireNonNull(target, "target");
+            return this;
+        }
+
+        public Builder target(EndpointConfig config) {
+            this.targetConfig = Objects.requireNonNull(config, "target config");
+            return this;
+        }
+
+        public Builder migrationType(MigrationType type) {
+            this.migrationType = Objects.requireNonNull(type, "migrationType");
+            return this;
+        }
+
+        public Builder tableMappings(TableMappings mappings) {
+            this.mappings = Objects.requireNonNull(mappings, "tableMappings");
+            return this;
+        }
+
+        public Builder settings(TaskSettings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /** Tables loaded in parallel (FullLoadSettings.MaxFullLoadSubTasks), 1..49, default 8. */
+        public Builder maxParallelTables(int n) {
+            this.settings = settings.withMaxFullLoadSubTasks(n);
+            return this;
+        }
+
+        public Builder listener(TaskListener listener) {
+            this.listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        public FerryTask build() {
+            List<String> problems = new ArrayList<>();
+            if (source == null && sourceConfig == null) {
+                problems.add("no source given");
+            }
+            if (target == null && targetConfig == null) {
+                problems.add("no target given");
+            }
+            if (!problems.isEmpty()) {
+                throw new ConfigurationException("task " + name, problems);
+            }
+            return new FerryTask(this);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package dev.ferry.core.task;
+
+/**
+ * Receives task progress: after each table state change, each committed CDC batch, and at the end.
+ * Called from task threads; implementations must be quick and thread-safe, and must not throw.
+ */
+@FunctionalInterface
+public interface TaskListener {
+
+    void onStatus(TaskStatus status);
+
+    TaskListener NONE = status -> { };
+}

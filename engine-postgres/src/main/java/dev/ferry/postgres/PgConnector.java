@@ -1,0 +1,181 @@
+package dev.ferry.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.SourceException;
+import dev.ferry.core.TargetException;
+import org.postgresql.util.PSQLException;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Connections to one PostgreSQL endpoint: a small HikariCP pool for short statements, dedicated
+ * connections for long streams (COPY, replication), all closed by {@link #close()} even mid-use,
+ * which is how an abort drops them. Connection failures become one clear line naming the
+ * endpoint, never showing the password.
+ */
+public final class PgConnector implements AutoCloseable {
+
+    private final PgEndpoint endpoint;
+    private final String role;
+    private final String applicationName;
+    private final Set<Connection> dedicated = ConcurrentHashMap.newKeySet();
+    private volatile HikariDataSource pool;
+    private volatile boolean closed;
+
+    public PgConnector(PgEndpoint endpoint, String role) {
+        this.endpoint = endpoint;
+        this.role = role;
+        this.applicationName = "ferry-" + role;
+    }
+
+    public PgEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /** A pooled connection for short work; close it to return it. */
+    public Connection pooled() {
+        HikariDataSource p = pool;
+        if (p == null) {
+            synchronized (this) {
+                checkOpen();
+                p = pool;
+                if (p == null) {
+                    // Connect once directly first: Hikari would wrap a bad password in its own exception.
+                    try (Connection probe = open(new Properties())) {
+                        probe.isValid(1);
+                    } catch (SQLException e) {
+                        throw failure("cannot close probe connection", e);
+                    }
+                    HikariConfig config = new HikariConfig();
+                    config.setJdbcUrl(endpoint.url());
+                    config.setDataSourceProperties(endpoint.properties(applicationName));
+                    config.setMaximumPoolSize(4);
+                    config.setMinimumIdle(0);
+                    config.setPoolName("ferry-" + role);
+                    config.setConnectionTimeout(Math.max(250, endpoint.connectTimeoutSeconds() * 1000L));
+                    config.setInitializationFailTimeout(-1);
+                    pool = p = new HikariDataSource(config);
+                }
+            }
+        }
+        try {
+            return p.getConnection();
+        } catch (SQLException e) {
+            throw failure("cannot connect", e);
+        }
+    }
+
+    /** A dedicated connection (extra driver properties may be given); closed by the caller or by {@link #close()}. */
+    public Connection open(Properties extra) {
+        checkOpen();
+        Properties props = endpoint.properties(applicationName);
+        props.putAll(extra);
+        try {
+            Connection c = DriverManager.getConnection(endpoint.url(), props);
+            dedicated.add(c);
+            if (closed) {
+                c.close();
+                checkOpen();
+            }
+            return new TrackedConnection(c, dedicated).proxy();
+        } catch (SQLException e) {
+            throw failure("cannot connect", e);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw error(role + " postgres at " + endpoint.where() + " is closed", null);
+        }
+    }
+
+    /** Wraps a SQL failure in the endpoint's exception type with a message naming the endpoint. */
+    public FerryException failure(String what, SQLException e) {
+        return error(what + " (" + role + " postgres at " + endpoint.where() + " as '" + endpoint.user() + "'): "
+                + explain(e), e);
+    }
+
+    private FerryException error(String message, Throwable cause) {
+        return role.equals("source") ? new SourceException(message, cause) : new TargetException(message, cause);
+    }
+
+    /** A short explanation of a JDBC failure: the server's message, or what the network said. */
+    public static String explain(SQLException e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof UnknownHostException) {
+                return "unknown host " + c.getMessage();
+            }
+            if (c instanceof ConnectException || c instanceof NoRouteToHostException) {
+                return "host unreachable or port closed (" + c.getMessage() + ")";
+            }
+            if (c instanceof SocketTimeoutException) {
+                return "connection timed out";
+            }
+        }
+        String state = e.getSQLState();
+        if ("28P01".equals(state) || "28000".equals(state)) {
+            return "authentication failed: " + serverMessage(e);
+        }
+        if ("3D000".equals(state)) {
+            return "database does not exist: " + serverMessage(e);
+        }
+        return serverMessage(e);
+    }
+
+    private static String serverMessage(SQLException e) {
+        if (e instanceof PSQLException p && p.getServerErrorMessage() != null && p.getServerErrorMessage().getMessage() != null) {
+            return p.getServerErrorMessage().getMessage();
+        }
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Connection c : dedicated) {
+            try {
+                c.close();
+            } catch (SQLException | RuntimeException e) {
+                // Closing a connection mid-COPY may fail; it is gone either way.
+            }
+        }
+        dedicated.clear();
+        HikariDataSource p = pool;
+        if (p != null) {
+            p.close();
+        }
+    }
+
+    /** Removes a dedicated connection from the tracked set when its user closes it. */
+    private record TrackedConnection(Connection delegate, Set<Connection> registry) {
+        Connection proxy() {
+            return (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                    new Class<?>[]{Connection.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("close") && method.getParameterCount() == 0) {
+                            registry.remove(delegate);
+                        }
+                        if (method.getName().equals("unwrap") && args != null && args[0] instanceof Class<?> k
+                                && k.isInstance(delegate)) {
+                            return delegate;
+                        }
+                        try {
+                            return method.invoke(delegate, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
+    }
+}

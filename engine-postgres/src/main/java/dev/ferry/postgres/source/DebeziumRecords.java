@@ -1,0 +1,323 @@
+package dev.ferry.postgres.source;
+
+import dev.ferry.core.SourceException;
+import dev.ferry.core.model.ChangeEvent;
+import dev.ferry.core.model.Column;
+import dev.ferry.core.model.Interval;
+import dev.ferry.core.model.TableId;
+import dev.ferry.core.model.TableSchema;
+import dev.ferry.core.model.TypeKind;
+import dev.ferry.core.model.Unchanged;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns Debezium PostgreSQL connector records into core change events. Values arrive in the
+ * connector's representation under the settings {@link PgChangeStream} gives it (precise
+ * decimals, microsecond times, ISO intervals, raw bytes) and leave as the neutral classes.
+ * Debezium types never leave this package.
+ */
+final class DebeziumRecords {
+
+    /** The placeholder the connector is told to put where a TOASTed value did not change. */
+    static final String UNCHANGED_PLACEHOLDER = "__ferry_unchanged_toast__";
+    private static final byte[] UNCHANGED_BYTES = UNCHANGED_PLACEHOLDER.getBytes(StandardCharsets.UTF_8);
+    private static final Pattern ISO_INTERVAL = Pattern.compile(
+            "P(?:(-?\\d+)Y)?(?:(-?\\d+)M)?(?:(-?\\d+)D)?(?:T(?:(-?\\d+)H)?(?:(-?\\d+)M)?(?:(-?\\d+)(?:\\.(\\d+))?S)?)?");
+
+    private final Map<TableId, TableSchema> tables;
+    private final Map<TableId, int[]> fieldOrder = new HashMap<>();
+    private final String syncPrefix;
+
+    DebeziumRecords(List<TableSchema> tables, String syncPrefix) {
+        this.tables = new HashMap<>();
+        for (TableSchema t : tables) {
+            this.tables.put(t.id(), t);
+        }
+        this.syncPrefix = syncPrefix;
+    }
+
+    /** What one record means: a change, a sync marker, or nothing but a position (heartbeat, other prefix). */
+    sealed interface Result permits Change, Marker, PositionOnly {
+    }
+
+    record Change(ChangeEvent event, long sourceTimeMillis) implements Result {
+    }
+
+    record Marker(String token) implements Result {
+    }
+
+    record PositionOnly() implements Result {
+    }
+
+    private static final PositionOnly POSITION_ONLY = new PositionOnly();
+
+    Result convert(SourceRecord record) {
+        Object value = record.value();
+        if (!(value instanceof Struct envelope)) {
+            return POSITION_ONLY; // heartbeat without a value, or a tombstone
+        }
+        Field opField = envelope.schema().field("op");
+        if (opField == null) {
+            return POSITION_ONLY; // heartbeat
+        }
+        String op = envelope.getString("op");
+        Struct source = envelope.getStruct("source");
+        if ("m".equals(op)) {
+            Struct message = envelope.getStruct("message");
+            if (message != null && syncPrefix.equals(message.getString("prefix"))) {
+                byte[] content = bytes(message.get("content"));
+                return new Marker(new String(content, StandardCharsets.UTF_8));
+            }
+            return POSITION_ONLY;
+        }
+        TableId table = new TableId(source.getString("schema"), source.getString("table"));
+        TableSchema schema = tables.get(table);
+        if (schema == null) {
+            return POSITION_ONLY; // a table of the publication the task does not replicate
+        }
+        long ts = source.getInt64("ts_ms") == null ? 0 : source.getInt64("ts_ms");
+        Struct before = envelope.getStruct("before");
+        Struct after = envelope.getStruct("after");
+        ChangeEvent event = switch (op) {
+            case "c", "r" -> new ChangeEvent.Insert(table, row(schema, after));
+            case "u" -> new ChangeEvent.Update(table, before == null ? null : row(schema, before), row(schema, after));
+            case "d" -> new ChangeEvent.Delete(table, row(schema, before));
+            case "t" -> new ChangeEvent.Truncate(table);
+            default -> throw new SourceException("table " + table + ": unknown change operation '" + op + "'");
+        };
+        return new Change(event, ts);
+    }
+
+    private Object[] row(TableSchema schema, Struct struct) {
+        if (struct == null) {
+            throw new SourceException("table " + schema.id() + ": change without row image; for a table without a "
+                    + "primary key set REPLICA IDENTITY FULL on the source");
+        }
+        List<Field> fields = struct.schema().fields();
+        if (fields.size() != schema.columns().size()) {
+            // The row's shape differs from the one the task started with: a column was added or dropped.
+            throw new SourceException("table " + schema.id() + ": the source row has columns " + names(fields)
+                    + " but the task replicates " + schema.columnNames()
+                    + "; schema changes are not replicated yet: reload the table");
+        }
+        int[] order = fieldOrder.computeIfAbsent(schema.id(), t -> order(schema, struct.schema()));
+        Object[] row = new Object[order.length];
+        for (int i = 0; i < order.length; i++) {
+            Field f = fields.get(order[i]);
+            Column c = schema.columns().get(i);
+            try {
+                row[i] = value(c.type().kind(), f.schema(), struct.get(f));
+            } catch (RuntimeException e) {
+                throw new SourceException("table " + schema.id() + ", column " + c.name() + ": " + e.getMessage(), e);
+            }
+        }
+        return row;
+    }
+
+    private static List<String> names(List<Field> fields) {
+        return fields.stream().map(Field::name).toList();
+    }
+
+    private static int[] order(TableSchema schema, Schema rowSchema) {
+        int[] order = new int[schema.columns().size()];
+        for (int i = 0; i < order.length; i++) {
+            Field f = rowSchema.field(schema.columns().get(i).name());
+            if (f == null) {
+                throw new SourceException("table " + schema.id() + ": the source row has no column "
+                        + schema.columns().get(i).name() + "; schema changes are not replicated yet: reload the table");
+            }
+            order[i] = f.index();
+        }
+        return order;
+    }
+
+    /** Converts one connector value into the neutral class of {@code kind}. */
+    static Object value(TypeKind kind, Schema schema, Object v) {
+        if (v == null) {
+            return null;
+        }
+        if (isUnchanged(v)) {
+            return Unchanged.VALUE;
+        }
+        String logical = schema.name();
+        switch (kind) {
+            case BOOLEAN:
+                return v;
+            case INT16:
+                return ((Number) v).shortValue();
+            case INT32:
+                return ((Number) v).intValue();
+            case INT64:
+                return ((Number) v).longValue();
+            case FLOAT32:
+                return ((Number) v).floatValue();
+            case FLOAT64:
+                return ((Number) v).doubleValue();
+            case DECIMAL:
+                if (v instanceof BigDecimal d) {
+                    return d;
+                }
+                if (v instanceof Struct s) { // io.debezium.data.VariableScaleDecimal
+                    Object raw = s.get("value");
+                    if (raw == null) {
+                        throw new IllegalArgumentException("numeric NaN or Infinity cannot be carried");
+                    }
+                    return new BigDecimal(new BigInteger(bytes(raw)), s.getInt32("scale"));
+                }
+                return new BigDecimal(v.toString());
+            case CHAR:
+            case VARCHAR:
+            case TEXT:
+            case JSON:
+            case XML:
+                if (v instanceof List<?> list) {
+                    return arrayLiteral(list);
+                }
+                if (v instanceof byte[] || v instanceof ByteBuffer) {
+                    return new String(bytes(v), StandardCharsets.UTF_8);
+                }
+                return v.toString();
+            case BYTES:
+                return bytes(v);
+            case UUID:
+                return UUID.fromString(v.toString());
+            case DATE:
+                if (v instanceof Number n) {
+                    int days = n.intValue();
+                    // The connector sends PostgreSQL's infinities as the extremes of its day count.
+                    if (days == Integer.MAX_VALUE) {
+                        return LocalDate.MAX;
+                    }
+                    if (days == Integer.MIN_VALUE) {
+                        return LocalDate.MIN;
+                    }
+                    return LocalDate.ofEpochDay(days);
+                }
+                return LocalDate.parse(v.toString());
+            case TIME:
+                if (v instanceof Number n) {
+                    long micros = "io.debezium.time.NanoTime".equals(logical) ? n.longValue() / 1000 : n.longValue();
+                    return LocalTime.ofNanoOfDay(micros * 1000);
+                }
+                return LocalTime.parse(v.toString());
+            case TIMETZ:
+                return OffsetTime.parse(v.toString());
+            case TIMESTAMP:
+                if (v instanceof Number n) {
+                    long micros = n.longValue();
+                    if (micros == Long.MAX_VALUE) {
+                        return LocalDateTime.MAX;
+                    }
+                    if (micros == Long.MIN_VALUE) {
+                        return LocalDateTime.MIN;
+                    }
+                    return LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                            (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC);
+                }
+                return LocalDateTime.parse(v.toString());
+            case TIMESTAMPTZ:
+                String s = v.toString();
+                if (s.equals("infinity")) {
+                    return Instant.MAX;
+                }
+                if (s.equals("-infinity")) {
+                    return Instant.MIN;
+                }
+                return OffsetDateTime.parse(s).toInstant();
+            case INTERVAL:
+                return interval(v.toString());
+            default:
+                throw new IllegalArgumentException("no conversion to " + kind);
+        }
+    }
+
+    private static boolean isUnchanged(Object v) {
+        if (v instanceof String s) {
+            return s.equals(UNCHANGED_PLACEHOLDER);
+        }
+        if (v instanceof byte[] b) {
+            return Arrays.equals(b, UNCHANGED_BYTES);
+        }
+        if (v instanceof ByteBuffer bb) {
+            return bb.remaining() == UNCHANGED_BYTES.length && Arrays.equals(bytes(bb), UNCHANGED_BYTES);
+        }
+        if (v instanceof List<?> l) {
+            return l.size() == 1 && isUnchanged(l.get(0));
+        }
+        return false;
+    }
+
+    static byte[] bytes(Object v) {
+        if (v instanceof byte[] b) {
+            return b;
+        }
+        ByteBuffer bb = ((ByteBuffer) v).duplicate();
+        byte[] b = new byte[bb.remaining()];
+        bb.get(b);
+        return b;
+    }
+
+    /** ISO 8601 durations as the connector writes PostgreSQL intervals: PnYnMnDTnHnMn.nS, each part signed. */
+    static Interval interval(String iso) {
+        Matcher m = ISO_INTERVAL.matcher(iso);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("interval '" + iso + "' is not an ISO 8601 duration");
+        }
+        int months = Math.addExact(Math.multiplyExact(group(m, 1), 12), group(m, 2));
+        int days = group(m, 3);
+        long micros = Math.addExact(Math.addExact(group(m, 4) * 3_600_000_000L, group(m, 5) * 60_000_000L),
+                group(m, 6) * 1_000_000L);
+        if (m.group(7) != null) {
+            String frac = (m.group(7) + "000000").substring(0, 6);
+            long f = Long.parseLong(frac);
+            micros += m.group(6) != null && m.group(6).startsWith("-") ? -f : f;
+        }
+        return new Interval(months, days, micros);
+    }
+
+    private static int group(Matcher m, int g) {
+        return m.group(g) == null ? 0 : Integer.parseInt(m.group(g));
+    }
+
+    /** A PostgreSQL array literal for a list from the connector: {a,"b c",NULL}. */
+    static String arrayLiteral(List<?> list) {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < list.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            Object e = list.get(i);
+            if (e == null) {
+                sb.append("NULL");
+            } else if (e instanceof List<?> inner) {
+                sb.append(arrayLiteral(inner));
+            } else {
+                String s = e instanceof byte[] || e instanceof ByteBuffer ? new String(bytes(e), StandardCharsets.UTF_8) : e.toString();
+                sb.append('"').append(s.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            }
+        }
+        return sb.append('}').toString();
+    }
+}

@@ -1,0 +1,298 @@
+package dev.ferry.postgres.source;
+
+import dev.ferry.core.SourceException;
+import dev.ferry.core.model.SourcePosition;
+import dev.ferry.core.model.TableId;
+import dev.ferry.core.model.TableSchema;
+import dev.ferry.core.settings.TaskSettings;
+import dev.ferry.core.spi.BulkReader;
+import dev.ferry.core.spi.CdcMark;
+import dev.ferry.core.spi.ChangeStream;
+import dev.ferry.core.spi.KeyRange;
+import dev.ferry.core.spi.Source;
+import dev.ferry.core.spi.SyncPoint;
+import dev.ferry.postgres.PgConnector;
+import dev.ferry.postgres.PgEndpoint;
+import dev.ferry.postgres.PgIdentifiers;
+import dev.ferry.postgres.PgType;
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
+import org.postgresql.replication.ReplicationSlotInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.StringJoiner;
+import java.util.UUID;
+
+/**
+ * PostgreSQL as a source: catalog from pg_catalog, bulk reads with binary COPY inside the
+ * snapshot exported by the replication slot's creation (so the full load and CDC meet exactly),
+ * and CDC through Debezium's PostgreSQL connector on that slot.
+ */
+public final class PostgresSource implements Source {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresSource.class);
+
+    private final PgConnector connector;
+    private final String slotOption;
+    private final String publicationOption;
+    private final int maxBatch;
+    private final long pollMillis;
+    private final Map<TableId, PgCatalog.Table> catalog = new HashMap<>();
+    private volatile String exportedSnapshot;
+
+    PostgresSource(PgEndpoint endpoint, String slotName, String publicationName, int maxBatch, long pollMillis) {
+        this.connector = new PgConnector(endpoint, "source");
+        this.slotOption = slotName;
+        this.publicationOption = publicationName;
+        this.maxBatch = maxBatch;
+        this.pollMillis = pollMillis;
+    }
+
+    String slot(String taskName) {
+        return slotOption != null ? slotOption : PgIdentifiers.simpleName("ferry_", taskName);
+    }
+
+    String publication(String taskName) {
+        return publicationOption != null ? publicationOption : PgIdentifiers.simpleName("ferry_", taskName);
+    }
+
+    @Override
+    public List<TableSchema> discover() {
+        try (Connection c = connector.pooled()) {
+            List<PgCatalog.Table> tables = PgCatalog.read(c);
+            List<TableSchema> result = new ArrayList<>(tables.size());
+            synchronized (catalog) {
+                catalog.clear();
+                for (PgCatalog.Table t : tables) {
+                    catalog.put(t.schema().id(), t);
+                    result.add(t.schema());
+                }
+            }
+            return result;
+        } catch (SQLException e) {
+            throw connector.failure("reading the catalog failed", e);
+        }
+    }
+
+    private PgCatalog.Table table(TableId id) {
+        synchronized (catalog) {
+            PgCatalog.Table t = catalog.get(id);
+            if (t == null) {
+                throw new SourceException("table " + id + " is not in the source catalog (discover first)");
+            }
+            return t;
+        }
+    }
+
+    @Override
+    public CdcMark markCdcStart(String taskName, List<TableSchema> tables) {
+        String slot = slot(taskName);
+        String publication = publication(taskName);
+        try (Connection c = connector.pooled(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SHOW wal_level")) {
+                rs.next();
+                if (!"logical".equals(rs.getString(1))) {
+                    throw new SourceException("source wal_level is '" + rs.getString(1) + "'; CDC needs wal_level = logical"
+                            + " (ALTER SYSTEM SET wal_level = logical, then restart PostgreSQL)");
+                }
+            }
+            List<String> unsafe = new ArrayList<>();
+            for (TableSchema t : tables) {
+                if (!t.hasPrimaryKey() && table(t.id()).replicaIdentity() != 'f') {
+                    unsafe.add(t.id().toString());
+                }
+            }
+            if (!unsafe.isEmpty()) {
+                throw new SourceException("table(s) " + String.join(", ", unsafe) + " have no primary key and no REPLICA "
+                        + "IDENTITY FULL: in a publication, UPDATE and DELETE on them would fail on the source. Run "
+                        + "ALTER TABLE ... REPLICA IDENTITY FULL for each, or exclude them from the table mappings");
+            }
+            StringJoiner list = new StringJoiner(", ");
+            for (TableSchema t : tables) {
+                list.add(PgIdentifiers.quote(t.id()));
+            }
+            st.execute("DROP PUBLICATION IF EXISTS " + PgIdentifiers.quote(publication));
+            st.execute("CREATE PUBLICATION " + PgIdentifiers.quote(publication) + " FOR TABLE " + list);
+            dropSlot(c, slot);
+        } catch (SQLException e) {
+            throw connector.failure("preparing CDC (publication " + publication + ", slot " + slot + ") failed", e);
+        }
+        Properties props = new Properties();
+        PGProperty.REPLICATION.set(props, "database");
+        PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "10");
+        PGProperty.PREFER_QUERY_MODE.set(props, "simple");
+        Connection repl = connector.open(props);
+        try {
+            ReplicationSlotInfo info = repl.unwrap(PGConnection.class).getReplicationAPI().createReplicationSlot()
+                    .logical().withSlotName(slot).withOutputPlugin("pgoutput").make();
+            exportedSnapshot = info.getSnapshotName();
+            PgPosition position = PgPosition.mark(info.getConsistentPoint().asLong());
+            LOG.info("task {}: slot {} created at {}, snapshot {}", taskName, slot, position.describe(), exportedSnapshot);
+            return new CdcMark() {
+                @Override
+                public SourcePosition position() {
+                    return position;
+                }
+
+                @Override
+                public boolean consistentSnapshot() {
+                    return info.getSnapshotName() != null;
+                }
+
+                @Override
+                public void close() {
+                    exportedSnapshot = null;
+                    try {
+                        repl.close();
+                    } catch (SQLException e) {
+                        LOG.debug("closing the replication connection failed: {}", e.toString());
+                    }
+                }
+            };
+        } catch (SQLException e) {
+            try {
+                repl.close();
+            } catch (SQLException ignored) {
+                // reported below with the original failure
+            }
+            throw connector.failure("creating replication slot " + slot + " failed", e);
+        }
+    }
+
+    private static void dropSlot(Connection c, String slot) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT active, active_pid FROM pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, slot);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return;
+                }
+                if (rs.getBoolean(1)) {
+                    throw new SourceException("replication slot " + slot + " is in use by process " + rs.getInt(2)
+                            + " (is another task of the same name running?)");
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
+            ps.setString(1, slot);
+            ps.execute();
+        }
+    }
+
+    @Override
+    public BulkReader openBulkReader(TableSchema table, KeyRange range) {
+        PgCatalog.Table t = table(table.id());
+        StringJoiner select = new StringJoiner(", ");
+        PgType[] wire = new PgType[table.columns().size()];
+        for (int i = 0; i < table.columns().size(); i++) {
+            int src = t.schema().columnIndex(table.columns().get(i).name());
+            if (src < 0) {
+                throw new SourceException("table " + table.id() + " has no column " + table.columns().get(i).name());
+            }
+            select.add(t.read().get(src).expression());
+            wire[i] = t.read().get(src).wire();
+        }
+        String where = range == null ? "" : " WHERE " + rangeCondition(range);
+        String sql = "COPY (SELECT " + select + " FROM " + PgIdentifiers.quote(table.id()) + where
+                + ") TO STDOUT (FORMAT binary)";
+        return new PgBulkReader(connector, table, wire, sql, exportedSnapshot);
+    }
+
+    static String rangeCondition(KeyRange range) {
+        String col = PgIdentifiers.quote(range.column());
+        List<String> parts = new ArrayList<>();
+        if (range.lowInclusive() != null) {
+            parts.add(col + " >= " + literal(range.lowInclusive()));
+        }
+        if (range.highExclusive() != null) {
+            parts.add(col + " < " + literal(range.highExclusive()));
+        }
+        return parts.isEmpty() ? "true" : String.join(" AND ", parts);
+    }
+
+    private static String literal(Object v) {
+        if (v instanceof Long || v instanceof Integer || v instanceof Short) {
+            return v.toString();
+        }
+        if (v instanceof BigDecimal d) {
+            return d.toPlainString();
+        }
+        return PgIdentifiers.literal(v.toString());
+    }
+
+    @Override
+    public ChangeStream openChangeStream(String taskName, List<TableSchema> tables, SourcePosition from) {
+        String slot = slot(taskName);
+        try (Connection c = connector.pooled();
+             PreparedStatement ps = c.prepareStatement("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, slot);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SourceException("replication slot " + slot + " does not exist, so CDC cannot resume from "
+                            + from.describe() + "; start the task again with a full load (ferry run --reload)");
+                }
+            }
+        } catch (SQLException e) {
+            throw connector.failure("checking replication slot " + slot + " failed", e);
+        }
+        return new PgChangeStream(taskName, connector.endpoint(), slot, publication(taskName), tables, (PgPosition) from,
+                maxBatch, pollMillis);
+    }
+
+    @Override
+    public SourcePosition decodePosition(String serialized) {
+        return PgPosition.parse(serialized);
+    }
+
+    @Override
+    public SyncPoint requestSyncPoint(String taskName) {
+        String token = taskName + ":" + UUID.randomUUID();
+        try (Connection c = connector.pooled();
+             PreparedStatement ps = c.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
+            ps.setString(1, PgChangeStream.SYNC_PREFIX);
+            ps.setString(2, token);
+            ps.execute();
+            return new SyncPoint(token, null);
+        } catch (SQLException e) {
+            LOG.debug("pg_logical_emit_message failed ({}); waiting for the current WAL position instead", e.getMessage());
+            try (Connection c = connector.pooled(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT (pg_current_wal_lsn() - '0/0')::bigint")) {
+                rs.next();
+                return new SyncPoint(null, PgPosition.mark(rs.getLong(1)));
+            } catch (SQLException e2) {
+                throw connector.failure("reading the current WAL position failed", e2);
+            }
+        }
+    }
+
+    @Override
+    public void dropCapture(String taskName) {
+        try (Connection c = connector.pooled(); Statement st = c.createStatement()) {
+            dropSlot(c, slot(taskName));
+            st.execute("DROP PUBLICATION IF EXISTS " + PgIdentifiers.quote(publication(taskName)));
+        } catch (SQLException e) {
+            throw connector.failure("dropping the capture objects of task " + taskName + " failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        connector.close();
+    }
+
+    /** For settings: the Debezium batch size follows the task's batch size. */
+    static int defaultBatch() {
+        return Math.min(TaskSettings.DEFAULT_BATCH_CHANGES, 20_000);
+    }
+}
