@@ -218,15 +218,21 @@ final class DebeziumRecords {
                 return LocalDate.parse(v.toString());
             case TIME:
                 if (v instanceof Number n) {
-                    long micros = "io.debezium.time.NanoTime".equals(logical) ? n.longValue() / 1000 : n.longValue();
-                    return LocalTime.ofNanoOfDay(micros * 1000);
+                    return LocalTime.ofNanoOfDay(toMicros(logical, n.longValue(), "io.debezium.time.Time",
+                            "io.debezium.time.NanoTime") * 1000);
                 }
                 return LocalTime.parse(v.toString());
             case TIMETZ:
                 return OffsetTime.parse(v.toString());
             case TIMESTAMP:
                 if (v instanceof Number n) {
-                    long micros = n.longValue();
+                    if (n.longValue() == Long.MAX_VALUE) {
+                        return LocalDateTime.MAX;
+                    }
+                    if (n.longValue() == Long.MIN_VALUE) {
+                        return LocalDateTime.MIN;
+                    }
+                    long micros = toMicros(logical, n.longValue(), "io.debezium.time.Timestamp", "io.debezium.time.NanoTimestamp");
                     if (micros == Long.MAX_VALUE) {
                         return LocalDateTime.MAX;
                     }
@@ -251,6 +257,20 @@ final class DebeziumRecords {
             default:
                 throw new IllegalArgumentException("no conversion to " + kind);
         }
+    }
+
+    /**
+     * The connector's adaptive precision: milliseconds for precision 0-3 ({@code millisName}),
+     * microseconds for 4-6, nanoseconds where {@code nanosName} says so.
+     */
+    private static long toMicros(String logical, long value, String millisName, String nanosName) {
+        if (millisName.equals(logical)) {
+            return Math.multiplyExact(value, 1000L);
+        }
+        if (nanosName.equals(logical)) {
+            return Math.floorDiv(value, 1000L);
+        }
+        return value;
     }
 
     private static boolean isUnchanged(Object v) {
