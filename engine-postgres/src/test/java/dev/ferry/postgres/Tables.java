@@ -34,10 +34,22 @@ public final class Tables {
             actual.forEach(missing::remove);
             List<String> extra = new ArrayList<>(actual);
             expected.forEach(extra::remove);
+            String firstDiff = "";
+            if (!missing.isEmpty() && !extra.isEmpty()) {
+                String a = missing.get(0);
+                String b = extra.get(0);
+                int i = 0;
+                while (i < Math.min(a.length(), b.length()) && a.charAt(i) == b.charAt(i)) {
+                    i++;
+                }
+                int from = Math.max(0, i - 40);
+                firstDiff = "; first difference at char " + i + ": source '..." + a.substring(from, Math.min(a.length(), i + 80))
+                        + "' target '..." + b.substring(from, Math.min(b.length(), i + 80)) + "'";
+            }
             assertThat(actual).as("table " + qualifiedTable + ": " + expected.size() + " rows on the source, " + actual.size()
                     + " on the target; missing on target (first 5): " + missing.stream().limit(5).map(Tables::shorten).toList()
-                    + "; extra on target (first 5): " + extra.stream().limit(5).map(Tables::shorten).toList())
-                    .hasSize(-1);
+                    + "; extra on target (first 5): " + extra.stream().limit(5).map(Tables::shorten).toList()
+                    + firstDiff).hasSize(-1);
         }
         assertThat(actual).hasSameSizeAs(expected);
     }

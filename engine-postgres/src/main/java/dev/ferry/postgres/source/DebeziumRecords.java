@@ -46,6 +46,12 @@ final class DebeziumRecords {
     private static final Pattern ISO_INTERVAL = Pattern.compile(
             "P(?:(-?\\d+)Y)?(?:(-?\\d+)M)?(?:(-?\\d+)D)?(?:T(?:(-?\\d+)H)?(?:(-?\\d+)M)?(?:(-?\\d+)(?:\\.(\\d+))?S)?)?");
 
+    /** pgjdbc's PGStatement.DATE_POSITIVE_INFINITY and DATE_NEGATIVE_INFINITY. */
+    static final long PLUS_INFINITY_MILLIS = 9_223_372_036_825_200_000L;
+    static final long MINUS_INFINITY_MILLIS = -9_223_372_036_832_400_000L;
+    static final int DATE_INFINITY = (int) (Integer.MAX_VALUE + 10_957L);
+    static final int DATE_MINUS_INFINITY = Integer.MIN_VALUE + 10_957;
+
     private final Map<TableId, TableSchema> tables;
     private final Map<TableId, int[]> fieldOrder = new HashMap<>();
     private final String syncPrefix;
@@ -206,11 +212,12 @@ final class DebeziumRecords {
             case DATE:
                 if (v instanceof Number n) {
                     int days = n.intValue();
-                    // The connector sends PostgreSQL's infinities as the extremes of its day count.
-                    if (days == Integer.MAX_VALUE) {
+                    // The connector shifts PostgreSQL's day count (from 2000-01-01) by 10957 days in int
+                    // arithmetic, so 'infinity' (INT_MAX) wraps around and '-infinity' (INT_MIN) does not.
+                    if (days == DATE_INFINITY) {
                         return LocalDate.MAX;
                     }
-                    if (days == Integer.MIN_VALUE) {
+                    if (days == DATE_MINUS_INFINITY) {
                         return LocalDate.MIN;
                     }
                     return LocalDate.ofEpochDay(days);
@@ -226,19 +233,16 @@ final class DebeziumRecords {
                 return OffsetTime.parse(v.toString());
             case TIMESTAMP:
                 if (v instanceof Number n) {
-                    if (n.longValue() == Long.MAX_VALUE) {
+                    // The connector sends 'infinity' as pgjdbc's infinity constants (milliseconds), unscaled.
+                    long raw = n.longValue();
+                    boolean millis = "io.debezium.time.Timestamp".equals(logical);
+                    if (raw >= (millis ? PLUS_INFINITY_MILLIS / 1000 : PLUS_INFINITY_MILLIS)) {
                         return LocalDateTime.MAX;
                     }
-                    if (n.longValue() == Long.MIN_VALUE) {
+                    if (raw <= (millis ? MINUS_INFINITY_MILLIS / 1000 : MINUS_INFINITY_MILLIS)) {
                         return LocalDateTime.MIN;
                     }
-                    long micros = toMicros(logical, n.longValue(), "io.debezium.time.Timestamp", "io.debezium.time.NanoTimestamp");
-                    if (micros == Long.MAX_VALUE) {
-                        return LocalDateTime.MAX;
-                    }
-                    if (micros == Long.MIN_VALUE) {
-                        return LocalDateTime.MIN;
-                    }
+                    long micros = toMicros(logical, raw, "io.debezium.time.Timestamp", "io.debezium.time.NanoTimestamp");
                     return LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
                             (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC);
                 }
@@ -321,6 +325,19 @@ final class DebeziumRecords {
         return m.group(g) == null ? 0 : Integer.parseInt(m.group(g));
     }
 
+    private static boolean needsQuotes(String s) {
+        if (s.isEmpty() || s.equalsIgnoreCase("NULL")) {
+            return true;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '{' || c == '}' || c == ',' || c == '"' || c == '\\' || Character.isWhitespace(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A PostgreSQL array literal for a list from the connector: {a,"b c",NULL}. */
     static String arrayLiteral(List<?> list) {
         StringBuilder sb = new StringBuilder("{");
@@ -335,7 +352,12 @@ final class DebeziumRecords {
                 sb.append(arrayLiteral(inner));
             } else {
                 String s = e instanceof byte[] || e instanceof ByteBuffer ? new String(bytes(e), StandardCharsets.UTF_8) : e.toString();
-                sb.append('"').append(s.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+                // Quoted only where PostgreSQL's array output quotes: so the text is what the source shows.
+                if (needsQuotes(s)) {
+                    sb.append('"').append(s.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+                } else {
+                    sb.append(s);
+                }
             }
         }
         return sb.append('}').toString();

@@ -89,7 +89,8 @@ final class PgCatalog {
                 Mapped m = map(typname, typtype, typmod);
                 String expr = dev.ferry.postgres.PgIdentifiers.quote(name);
                 if (m.castToText) {
-                    expr = expr + "::text";
+                    // format() uses the type's output function: '::1' stays '::1' (a ::text cast of inet adds /128)
+                    expr = "CASE WHEN " + expr + " IS NULL THEN NULL ELSE format('%s', " + expr + ") END";
                 }
                 b.columns.add(new Column(name, m.type, !notNull, formatted));
                 b.read.add(new ReadColumn(expr, m.wire));

@@ -84,6 +84,9 @@ final class PgChangeStream implements ChangeStream {
         p.setProperty("poll.interval.ms", String.valueOf(pollMillis));
         p.setProperty("status.update.interval.ms", "1000");
         p.setProperty("errors.max.retries", "3");
+        // a restarted task may find the slot still held for a moment by the process it replaces
+        p.setProperty("slot.max.retries", "30");
+        p.setProperty("slot.retry.delay.ms", "500");
         p.setProperty("schema.include.list", String.join(",", tables.stream()
                 .map(t -> java.util.regex.Pattern.quote(t.id().schema())).distinct().toList()));
         this.engine = DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
