@@ -27,12 +27,13 @@ public final class Workload implements AutoCloseable {
     public static void createSchema(Connection c, int accounts, int events, int logs) throws SQLException {
         Tables.exec(c,
                 "CREATE TABLE accounts (id bigint PRIMARY KEY, owner text NOT NULL, balance numeric(14,2), "
-                        + "opened timestamptz, note text)",
+                        + "opened timestamptz, note text, ext uuid NOT NULL DEFAULT gen_random_uuid(), "
+                        + "version int NOT NULL DEFAULT 1, created date NOT NULL DEFAULT current_date)",
                 "CREATE TABLE events (id uuid PRIMARY KEY, account bigint, kind varchar(20), payload jsonb, "
                         + "data bytea, at timestamp(3))",
                 "CREATE TABLE logs (line int, message text, level smallint)",
                 "ALTER TABLE logs REPLICA IDENTITY FULL",
-                "INSERT INTO accounts SELECT g, 'owner ' || g, (g % 1000) * 1.25, "
+                "INSERT INTO accounts (id, owner, balance, opened, note) SELECT g, 'owner ' || g, (g % 1000) * 1.25, "
                         + "timestamptz '2024-01-01 00:00:00+00' + g * interval '1 minute', "
                         + "CASE WHEN g % 7 = 0 THEN NULL ELSE repeat('n', g % 50) END FROM generate_series(1, " + accounts + ") g",
                 "INSERT INTO events SELECT md5(g::text)::uuid, g % 1000, 'kind' || (g % 5), "
@@ -62,7 +63,7 @@ public final class Workload implements AutoCloseable {
         long next = idBase;
         try (Connection c = connections.get()) {
             c.setAutoCommit(false);
-            try (PreparedStatement insAccount = c.prepareStatement("INSERT INTO accounts VALUES (?, ?, ?, now(), ?)");
+            try (PreparedStatement insAccount = c.prepareStatement("INSERT INTO accounts (id, owner, balance, opened, note) VALUES (?, ?, ?, now(), ?)");
                  PreparedStatement updAccount = c.prepareStatement(
                          "UPDATE accounts SET balance = balance + ?, note = ? WHERE id = (SELECT id FROM accounts WHERE id >= ? ORDER BY id LIMIT 1)");
                  PreparedStatement moveAccount = c.prepareStatement(

@@ -71,6 +71,7 @@ public final class FerryTask implements AutoCloseable {
     private final TableMappings mappings;
     private final TaskSettings settings;
     private final List<TaskListener> listeners;
+    private final boolean reload;
 
     private final Map<TableId, TableCounters> counters = Collections.synchronizedMap(new LinkedHashMap<>());
     private final CountDownLatch fullLoadDone = new CountDownLatch(1);
@@ -86,7 +87,7 @@ public final class FerryTask implements AutoCloseable {
     private volatile boolean stopRequested;
     private volatile boolean aborted;
     private volatile SourcePosition committedPosition;
-    private volatile long lastSourceTimeMillis;
+    private volatile long lastLagMillis = -1;
     private volatile long cdcBatches;
     private volatile Thread runner;
     private volatile ExecutorService loadPool;
@@ -98,6 +99,7 @@ public final class FerryTask implements AutoCloseable {
         this.mappings = b.mappings;
         this.settings = b.settings;
         this.listeners = List.copyOf(b.listeners);
+        this.reload = b.reload;
         Source s = b.source;
         Target t = b.target;
         if (s == null) {
@@ -276,7 +278,7 @@ public final class FerryTask implements AutoCloseable {
             }
         }
         SourcePosition p = committedPosition;
-        long lag = lastSourceTimeMillis > 0 ? Math.max(0, System.currentTimeMillis() - lastSourceTimeMillis) : -1;
+        long lag = lastLagMillis;
         return new TaskStatus(name, state, phase, tables, p == null ? "" : p.describe(), lag, cdcBatches,
                 Instant.now(), error);
     }
@@ -286,6 +288,10 @@ public final class FerryTask implements AutoCloseable {
     private void run() {
         try {
             target.prepareControlTables(name, settings.controlSchema());
+            if (reload) {
+                LOG.info("task {}: reload requested, starting from a full load", name);
+                target.resetCheckpoint(name);
+            }
             List<TableSchema> catalog = source.discover();
             List<TableSchema> tables = mappings.select(catalog);
             if (tables.isEmpty()) {
@@ -574,11 +580,14 @@ public final class FerryTask implements AutoCloseable {
         }
         synchronized (progress) {
             committedPosition = last.position();
+            long sourceTime = 0;
             for (ChangeChunk chunk : chunks) {
                 committedMarkers.addAll(chunk.syncMarkers());
-                if (chunk.sourceTimeMillis() > 0) {
-                    lastSourceTimeMillis = chunk.sourceTimeMillis();
-                }
+                sourceTime = Math.max(sourceTime, chunk.sourceTimeMillis());
+            }
+            if (sourceTime > 0) {
+                // how long the newest change of this batch took from its source commit to its target commit
+                lastLagMillis = Math.max(0, System.currentTimeMillis() - sourceTime);
             }
             while (committedMarkers.size() > MAX_REMEMBERED_MARKERS) {
                 committedMarkers.remove(committedMarkers.iterator().next());
@@ -688,6 +697,7 @@ public final class FerryTask implements AutoCloseable {
         private TableMappings mappings = TableMappings.includeAll();
         private TaskSettings settings = TaskSettings.defaults();
         private final List<TaskListener> listeners = new ArrayList<>();
+        private boolean reload;
 
         private Builder(String name) {
             if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,62}")) {
@@ -737,6 +747,12 @@ public final class FerryTask implements AutoCloseable {
         /** Tables loaded in parallel (FullLoadSettings.MaxFullLoadSubTasks), 1..49, default 8. */
         public Builder maxParallelTables(int n) {
             this.settings = settings.withMaxFullLoadSubTasks(n);
+            return this;
+        }
+
+        /** Forget the task's checkpoint and start again with a full load (and a new CDC start). */
+        public Builder reload(boolean reload) {
+            this.reload = reload;
             return this;
         }
 

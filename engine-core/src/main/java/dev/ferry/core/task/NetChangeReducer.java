@@ -21,15 +21,15 @@ import java.util.Map;
  * An update carrying {@link Unchanged} values takes them from a pending upsert of the same key.
  * A truncate drops what is pending for the table and truncates first. Keyless tables keep every
  * event in order. Also counts raw inserts, updates and deletes per table for statistics.
- * Not thread-safe: one reducer per batch.
+ * Not thread-safe: one reducer per batch. Public for tools that feed a target directly (benchmarks).
  */
-final class NetChangeReducer {
+public final class NetChangeReducer {
 
     private final Map<TableId, TableSchema> schemas;
     private final Map<TableId, TableBuffer> buffers = new LinkedHashMap<>();
     private int events;
 
-    NetChangeReducer(Map<TableId, TableSchema> schemas) {
+    public NetChangeReducer(Map<TableId, TableSchema> schemas) {
         this.schemas = schemas;
     }
 
@@ -69,7 +69,8 @@ final class NetChangeReducer {
         }
     }
 
-    void add(ChangeEvent event) {
+    /** Adds the next event in commit order. */
+    public void add(ChangeEvent event) {
         TableSchema schema = schemas.get(event.table());
         if (schema == null) {
             // The stream only carries selected tables; anything else is a source bug worth failing on.
@@ -149,7 +150,8 @@ final class NetChangeReducer {
         return new Key(values);
     }
 
-    int events() {
+    /** Events added so far. */
+    public int events() {
         return events;
     }
 
@@ -159,7 +161,8 @@ final class NetChangeReducer {
         return result;
     }
 
-    ChangeBatch toBatch() {
+    /** The net change of everything added, per table. */
+    public ChangeBatch toBatch() {
         List<TableChanges> tables = new ArrayList<>(buffers.size());
         for (TableBuffer b : buffers.values()) {
             tables.add(new TableChanges(b.schema, b.truncateFirst, new ArrayList<>(b.deletes.values()),

@@ -108,12 +108,39 @@ final class DebeziumRecords {
         Struct after = envelope.getStruct("after");
         ChangeEvent event = switch (op) {
             case "c", "r" -> new ChangeEvent.Insert(table, row(schema, after));
-            case "u" -> new ChangeEvent.Update(table, before == null ? null : row(schema, before), row(schema, after));
-            case "d" -> new ChangeEvent.Delete(table, row(schema, before));
+            case "u" -> new ChangeEvent.Update(table, before == null ? null : beforeImage(schema, before), row(schema, after));
+            case "d" -> new ChangeEvent.Delete(table, beforeImage(schema, before));
             case "t" -> new ChangeEvent.Truncate(table);
             default -> throw new SourceException("table " + table + ": unknown change operation '" + op + "'");
         };
         return new Change(event, ts);
+    }
+
+    /**
+     * The old row. For a keyed table only the key columns are taken: under the default replica
+     * identity the connector fills the other columns with placeholders (empty strings, zeros).
+     */
+    private Object[] beforeImage(TableSchema schema, Struct struct) {
+        if (!schema.hasPrimaryKey()) {
+            return row(schema, struct);
+        }
+        if (struct == null) {
+            throw new SourceException("table " + schema.id() + ": change without the old key");
+        }
+        Object[] row = new Object[schema.columns().size()];
+        for (int k : schema.keyIndexes()) {
+            Column c = schema.columns().get(k);
+            Field f = struct.schema().field(c.name());
+            if (f == null) {
+                throw new SourceException("table " + schema.id() + ": the old row has no key column " + c.name());
+            }
+            try {
+                row[k] = value(c.type().kind(), f.schema(), struct.get(f));
+            } catch (RuntimeException e) {
+                throw new SourceException("table " + schema.id() + ", column " + c.name() + ": " + e.getMessage(), e);
+            }
+        }
+        return row;
     }
 
     private Object[] row(TableSchema schema, Struct struct) {
