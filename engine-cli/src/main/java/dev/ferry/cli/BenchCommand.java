@@ -138,7 +138,7 @@ final class BenchCommand {
         @Option(names = "--changes", defaultValue = "1000000", description = "Changes made while the task is stopped (default 1000000).")
         int changes;
 
-        @Option(names = "--rows", defaultValue = "500000", description = "Rows in the table before the changes (default 500000).")
+        @Option(names = "--rows", defaultValue = "1000000", description = "Rows in the table before the changes (default 1000000).")
         int rows;
 
         @Option(names = "--batch", defaultValue = "20000", description = "Changes per capture and apply batch (default 20000).")
@@ -147,6 +147,10 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             PrintStream out = System.out;
+            if (rows < changes * 6L / 10) {
+                throw new dev.ferry.core.ConfigurationException("--rows must be at least 60% of --changes (updates and deletes "
+                        + "touch distinct existing rows), was " + rows + " for " + changes + " changes");
+            }
             out.println("ferry bench cdc: starting two embedded PostgreSQL servers...");
             try (EmbeddedServers servers = new EmbeddedServers()) {
                 EmbeddedServers.createDatabase(servers.source, "bench");
@@ -176,7 +180,7 @@ final class BenchCommand {
                         + "while the task was stopped, in %.1f s%n", made, (System.nanoTime() - t0) / 1e9);
 
                 List<ChangeEvent> recorded = new ArrayList<>(made + 1000);
-                Source recording = new RecordingSource(Endpoints.source(sourceConfig), recorded);
+                RecordingSource recording = new RecordingSource(Endpoints.source(sourceConfig), recorded);
                 double e2e;
                 try (FerryTask second = Ferry.task("bench-cdc").source(recording).target(targetConfig).build()) {
                     long start = System.nanoTime();
@@ -192,7 +196,7 @@ final class BenchCommand {
                 }
 
                 // The same events, from memory, into a copy of the table as it was before the changes.
-                double apply = applyFromMemory(targetConfig, recorded, batch);
+                double apply = applyFromMemory(targetConfig, recording.items, recorded, batch);
                 out.printf("ferry bench cdc: target apply alone (same %,d events from memory, batches of %,d): %,.0f changes/s%n",
                         recorded.size(), batch, apply);
                 try (Connection s = EmbeddedServers.connect(servers.source, "bench");
@@ -231,24 +235,21 @@ final class BenchCommand {
                     made += st.executeUpdate("DELETE FROM bench.items WHERE id > " + (deleteFrom - deletes) + " AND id <= " + deleteFrom);
                     deleteFrom -= deletes;
                     c.commit();
-                    if (updateFrom >= deleteFrom - deletes) {
-                        throw new FerryException("--rows is too small for --changes: use at least half as many rows as changes");
-                    }
                 }
             }
             return made;
         }
 
-        private static double applyFromMemory(dev.ferry.core.spi.EndpointConfig targetConfig, List<ChangeEvent> events, int batch) {
+        private static double applyFromMemory(dev.ferry.core.spi.EndpointConfig targetConfig, TableSchema items,
+                                              List<ChangeEvent> events, int batch) {
             TableId replay = new TableId("bench", "items_replay");
             try (Target target = Endpoints.target(targetConfig)) {
                 target.prepareControlTables("bench-replay", "ferry");
-                TableSchema schema = null;
                 List<ChangeEvent> remapped = new ArrayList<>(events.size());
                 for (ChangeEvent e : events) {
                     remapped.add(remap(e, replay));
                 }
-                schema = RecordingSource.schema.withId(replay);
+                TableSchema schema = items.withId(replay);
                 long nanos = 0;
                 try (ChangeApplier applier = target.openChangeApplier("bench-replay", List.of(schema))) {
                     for (int i = 0; i < remapped.size(); i += batch) {
@@ -281,7 +282,7 @@ final class BenchCommand {
 
     /** A source that records every change event its stream delivers (for replaying them from memory). */
     static final class RecordingSource implements Source {
-        static volatile TableSchema schema;
+        private volatile TableSchema items;
         private final Source delegate;
         private final List<ChangeEvent> recorded;
 
@@ -295,7 +296,7 @@ final class BenchCommand {
             List<TableSchema> tables = delegate.discover();
             for (TableSchema t : tables) {
                 if (t.id().equals(new TableId("bench", "items"))) {
-                    schema = t;
+                    items = t;
                 }
             }
             return tables;

@@ -1,0 +1,141 @@
+package dev.ferry.cli;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Bad input to {@code ferry run}: one clear line naming the problem, a non-zero exit, no stack
+ * trace without --verbose, and never the password.
+ */
+class RunCommandBadInputTest {
+    static final String PASSWORD = "S3cr3t-Pa55!";
+    static final String WRONG = "N0t-The-Pa55!";
+    static EmbeddedPostgres pg;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pg = EmbeddedPostgres.builder().start();
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE ROLE app LOGIN PASSWORD '" + PASSWORD + "'");
+            String hba;
+            try (ResultSet rs = st.executeQuery("SHOW hba_file")) {
+                rs.next();
+                hba = rs.getString(1);
+            }
+            // password authentication for app over TCP; the superuser keeps trust for the test's own setup
+            Files.writeString(Path.of(hba), "local all all trust\n"
+                    + "host all postgres 127.0.0.1/32 trust\nhost all postgres ::1/128 trust\n"
+                    + "host all all 127.0.0.1/32 scram-sha-256\nhost all all ::1/128 scram-sha-256\n");
+            st.execute("SELECT pg_reload_conf()");
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        pg.close();
+    }
+
+    record Result(int exit, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    private Result run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int exit = FerryCli.run(args);
+            return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    private Path task(String yaml) throws Exception {
+        Path file = dir.resolve("task.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private String endpoint(String host, int port, String password) {
+        return "  type: postgres\n  host: " + host + "\n  port: " + port + "\n  database: postgres\n  user: app\n  password: \"" + password + "\"\n";
+    }
+
+    private static void assertOneCleanLine(Result r) {
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.all()).doesNotContain("\tat ").doesNotContain("Exception").doesNotContain(PASSWORD).doesNotContain(WRONG);
+    }
+
+    @Test
+    void missingKey() throws Exception {
+        Result r = run("run", task("source:\n" + endpoint("localhost", pg.getPort(), PASSWORD)).toString());
+        assertOneCleanLine(r);
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("task.yaml: missing key 'target'");
+    }
+
+    @Test
+    void unknownEndpointType() throws Exception {
+        Result r = run("run", task("source:\n  type: oracle\n  host: x\ntarget:\n" + endpoint("localhost", pg.getPort(), PASSWORD)).toString());
+        assertOneCleanLine(r);
+        assertThat(r.err()).contains("source.type: unknown endpoint type 'oracle' (known: postgres)");
+    }
+
+    @Test
+    void unreachableHost() throws Exception {
+        Result r = run("run", task("source:\n" + endpoint("127.0.0.1", 1, PASSWORD) + "target:\n"
+                + endpoint("localhost", pg.getPort(), PASSWORD)).toString());
+        assertOneCleanLine(r);
+        assertThat(r.err()).contains("source postgres at 127.0.0.1:1/postgres").contains("host unreachable or port closed");
+    }
+
+    @Test
+    void wrongPassword() throws Exception {
+        Result r = run("run", task("source:\n" + endpoint("localhost", pg.getPort(), PASSWORD) + "target:\n"
+                + endpoint("localhost", pg.getPort(), WRONG)).toString());
+        assertOneCleanLine(r);
+        assertThat(r.err()).contains("target postgres at localhost:" + pg.getPort() + "/postgres as 'app'")
+                .contains("authentication failed");
+    }
+
+    @Test
+    void passwordFromAMissingEnvironmentVariable() throws Exception {
+        Result r = run("run", task("source:\n  type: postgres\n  url: jdbc:postgresql://localhost/x\n  user: app\n"
+                + "  passwordEnv: FERRY_TEST_UNSET_VARIABLE\ntarget:\n" + endpoint("localhost", pg.getPort(), PASSWORD)).toString());
+        assertOneCleanLine(r);
+        assertThat(r.err()).contains("source.passwordEnv: environment variable FERRY_TEST_UNSET_VARIABLE is not set");
+    }
+
+    @Test
+    void verboseShowsTheStackTraceButStillNotThePassword() throws Exception {
+        Result r = run("run", "--verbose", task("source:\n" + endpoint("localhost", pg.getPort(), PASSWORD) + "target:\n"
+                + endpoint("localhost", pg.getPort(), WRONG)).toString());
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("\tat ");
+        assertThat(r.all()).doesNotContain(PASSWORD).doesNotContain(WRONG);
+    }
+}
