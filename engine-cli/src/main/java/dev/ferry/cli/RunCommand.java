@@ -66,9 +66,13 @@ final class RunCommand implements Callable<Integer> {
 
     private static void report(TaskStatus status, PrintStream out, AtomicBoolean reported) {
         if (reported.compareAndSet(false, true)) {
-            out.println();
-            out.print(StatsTable.render(status, null, null));
-            out.printf("ferry: task %s %s%n", status.taskName(), status.state().label().toLowerCase(java.util.Locale.ROOT));
+            if (!status.tables().isEmpty()) {
+                out.println();
+                out.print(StatsTable.render(status, null, null));
+            }
+            if (status.state() != TaskState.FAILED) { // a failure is reported on stderr, once
+                out.printf("ferry: task %s %s%n", status.taskName(), status.state().label().toLowerCase(java.util.Locale.ROOT));
+            }
         }
     }
 

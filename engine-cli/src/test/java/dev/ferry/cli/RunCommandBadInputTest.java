@@ -31,9 +31,11 @@ class RunCommandBadInputTest {
 
     @BeforeAll
     static void start() throws Exception {
+        FerryCli.configureLogging(false); // before the first logger exists, as the ferry command does
         pg = EmbeddedPostgres.builder().start();
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE ROLE app LOGIN PASSWORD '" + PASSWORD + "'");
+            st.execute("GRANT CREATE ON DATABASE postgres TO app");
             String hba;
             try (ResultSet rs = st.executeQuery("SHOW hba_file")) {
                 rs.next();

@@ -61,6 +61,8 @@ public final class FerryTask implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FerryTask.class);
     private static final int BLOCK_ROWS = 1024;
+    private static final long BLOCK_BYTES = 4L << 20;
+    private static final int QUEUED_BLOCKS = 4;
     private static final int MAX_REMEMBERED_MARKERS = 1024;
 
     private final String name;
@@ -430,7 +432,8 @@ public final class FerryTask implements AutoCloseable {
             target.prepareTable(table, settings.targetTablePrepMode());
             long read;
             long written;
-            BlockingQueue<Object[][]> queue = new ArrayBlockingQueue<>(8);
+            // At most QUEUED_BLOCKS blocks of 1024 rows or 4 MiB wait between reader and writer.
+            BlockingQueue<Object[][]> queue = new ArrayBlockingQueue<>(QUEUED_BLOCKS);
             AtomicReference<Throwable> readFailure = new AtomicReference<>();
             long[] readCount = new long[1];
             try (BulkReader reader = source.openBulkReader(table, null);
@@ -438,14 +441,18 @@ public final class FerryTask implements AutoCloseable {
                 Thread readerThread = newWorker("read-" + table.id().name(), () -> {
                     Object[][] block = new Object[BLOCK_ROWS][];
                     int[] n = {0};
+                    long[] bytes = {0};
                     Object[][][] current = {block};
                     try {
                         readCount[0] = reader.read(row -> {
                             current[0][n[0]++] = row;
-                            if (n[0] == BLOCK_ROWS) {
-                                queue.put(current[0]);
+                            bytes[0] += RowSize.estimate(row);
+                            // Blocks end at a row count or a byte size, so memory stays bounded for wide rows too.
+                            if (n[0] == BLOCK_ROWS || bytes[0] >= BLOCK_BYTES) {
+                                queue.put(n[0] == BLOCK_ROWS ? current[0] : java.util.Arrays.copyOf(current[0], n[0]));
                                 current[0] = new Object[BLOCK_ROWS][];
                                 n[0] = 0;
+                                bytes[0] = 0;
                             }
                         });
                         if (n[0] > 0) {
@@ -671,7 +678,8 @@ public final class FerryTask implements AutoCloseable {
                 }
                 sb.append(m);
             }
-            if (c instanceof FerryException && c.getCause() == null) {
+            // A FerryException's message already explains its non-Ferry cause (a driver error, say).
+            if (c instanceof FerryException && !(c.getCause() instanceof FerryException)) {
                 break;
             }
         }

@@ -81,6 +81,8 @@ final class PgChangeStream implements ChangeStream {
         p.setProperty("heartbeat.interval.ms", "5000");
         p.setProperty("max.batch.size", String.valueOf(maxBatch));
         p.setProperty("max.queue.size", String.valueOf(Math.max(maxBatch * 2, 8192)));
+        // bounds Debezium's queue, and so one batch, by bytes too: wide rows cannot exhaust the heap
+        p.setProperty("max.queue.size.in.bytes", String.valueOf(256L << 20));
         p.setProperty("poll.interval.ms", String.valueOf(pollMillis));
         p.setProperty("status.update.interval.ms", "1000");
         p.setProperty("errors.max.retries", "3");

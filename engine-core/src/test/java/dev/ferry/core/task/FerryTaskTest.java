@@ -1,0 +1,373 @@
+package dev.ferry.core.task;
+
+import dev.ferry.core.FerryException;
+import dev.ferry.core.model.ChangeEvent;
+import dev.ferry.core.model.Column;
+import dev.ferry.core.model.LogicalType;
+import dev.ferry.core.model.SourcePosition;
+import dev.ferry.core.model.TableId;
+import dev.ferry.core.model.TableSchema;
+import dev.ferry.core.model.TypeKind;
+import dev.ferry.core.spi.BulkReader;
+import dev.ferry.core.spi.BulkWriter;
+import dev.ferry.core.spi.CdcMark;
+import dev.ferry.core.spi.ChangeApplier;
+import dev.ferry.core.spi.ChangeBatch;
+import dev.ferry.core.spi.ChangeChunk;
+import dev.ferry.core.spi.ChangeStream;
+import dev.ferry.core.spi.Checkpoint;
+import dev.ferry.core.spi.KeyRange;
+import dev.ferry.core.spi.Source;
+import dev.ferry.core.spi.SyncPoint;
+import dev.ferry.core.spi.Target;
+import dev.ferry.core.spi.TargetTablePrepMode;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The task runner's lifecycle and ordering, with in-memory endpoints (the data path itself is
+ * proven on real PostgreSQL in engine-postgres).
+ */
+class FerryTaskTest {
+
+    record Pos(long n) implements SourcePosition {
+        @Override
+        public String serialize() {
+            return Long.toString(n);
+        }
+
+        @Override
+        public String describe() {
+            return "#" + n;
+        }
+
+        @Override
+        public int compareTo(SourcePosition o) {
+            return Long.compare(n, ((Pos) o).n);
+        }
+    }
+
+    static TableSchema table(String name) {
+        return new TableSchema(new TableId("s", name), List.of(new Column("id", LogicalType.of(TypeKind.INT64), false),
+                new Column("v", LogicalType.of(TypeKind.TEXT), true)), List.of("id"), 3);
+    }
+
+    /** Records every call in order; serves rows and scripted change chunks. */
+    static final class MemorySource implements Source {
+        final List<String> log = Collections.synchronizedList(new ArrayList<>());
+        final List<TableSchema> tables;
+        final int rowsPerTable;
+        final String failingTable;
+        final BlockingQueue<ChangeChunk> changes = new LinkedBlockingQueue<>();
+        final List<ChangeChunk> committed = Collections.synchronizedList(new ArrayList<>());
+        volatile long head;
+
+        MemorySource(List<TableSchema> tables, int rowsPerTable, String failingTable) {
+            this.tables = tables;
+            this.rowsPerTable = rowsPerTable;
+            this.failingTable = failingTable;
+        }
+
+        @Override
+        public List<TableSchema> discover() {
+            return tables;
+        }
+
+        @Override
+        public CdcMark markCdcStart(String taskName, List<TableSchema> t) {
+            log.add("mark");
+            return new CdcMark() {
+                @Override
+                public SourcePosition position() {
+                    return new Pos(100);
+                }
+
+                @Override
+                public boolean consistentSnapshot() {
+                    return true;
+                }
+
+                @Override
+                public void close() {
+                    log.add("mark closed");
+                }
+            };
+        }
+
+        @Override
+        public BulkReader openBulkReader(TableSchema table, KeyRange range) {
+            return new BulkReader() {
+                @Override
+                public long read(RowSink sink) throws InterruptedException {
+                    log.add("read " + table.id().name());
+                    if (table.id().name().equals(failingTable)) {
+                        throw new FerryException("disk on fire while reading " + table.id());
+                    }
+                    for (long i = 0; i < rowsPerTable; i++) {
+                        sink.accept(new Object[]{i, "v" + i});
+                    }
+                    return rowsPerTable;
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        @Override
+        public ChangeStream openChangeStream(String taskName, List<TableSchema> t, SourcePosition from) {
+            log.add("stream from " + from.describe());
+            return new ChangeStream() {
+                @Override
+                public ChangeChunk poll(long timeout, TimeUnit unit) throws InterruptedException {
+                    return changes.poll(timeout, unit);
+                }
+
+                @Override
+                public void committed(ChangeChunk chunk) {
+                    committed.add(chunk);
+                }
+
+                @Override
+                public void close() {
+                    log.add("stream closed");
+                }
+            };
+        }
+
+        @Override
+        public SourcePosition decodePosition(String serialized) {
+            return new Pos(Long.parseLong(serialized));
+        }
+
+        @Override
+        public SyncPoint requestSyncPoint(String taskName) {
+            return new SyncPoint(null, new Pos(head));
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    static final class MemoryTarget implements Target {
+        final List<String> log;
+        final Map<TableId, Long> loaded = new ConcurrentHashMap<>();
+        final List<Checkpoint> checkpoints = Collections.synchronizedList(new ArrayList<>());
+        final List<ChangeBatch> batches = Collections.synchronizedList(new ArrayList<>());
+        volatile Checkpoint stored;
+        volatile long dropRows;
+
+        MemoryTarget(List<String> log, Checkpoint initial) {
+            this.log = log;
+            this.stored = initial;
+        }
+
+        @Override
+        public void prepareControlTables(String taskName, String controlSchema) {
+        }
+
+        @Override
+        public void prepareTable(TableSchema table, TargetTablePrepMode mode) {
+            log.add("prepare " + table.id().name());
+        }
+
+        @Override
+        public BulkWriter openBulkWriter(TableSchema table) {
+            return new BulkWriter() {
+                long rows;
+
+                @Override
+                public void write(Object[] row) {
+                    rows++;
+                }
+
+                @Override
+                public long finish() {
+                    log.add("loaded " + table.id().name());
+                    loaded.put(table.id(), rows);
+                    return rows - dropRows;
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        @Override
+        public ChangeApplier openChangeApplier(String taskName, Collection<TableSchema> tables) {
+            return new ChangeApplier() {
+                @Override
+                public void apply(ChangeBatch batch, Checkpoint checkpoint) {
+                    batches.add(batch);
+                    stored = checkpoint;
+                    checkpoints.add(checkpoint);
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        @Override
+        public Optional<Checkpoint> readCheckpoint(String taskName) {
+            return Optional.ofNullable(stored);
+        }
+
+        @Override
+        public void writeCheckpoint(String taskName, Checkpoint checkpoint) {
+            log.add("checkpoint " + checkpoint.phase());
+            stored = checkpoint;
+            checkpoints.add(checkpoint);
+        }
+
+        @Override
+        public void resetCheckpoint(String taskName) {
+            stored = null;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    static ChangeChunk chunk(long position, TableSchema table, long id) {
+        return new ChangeChunk(List.of(new ChangeEvent.Insert(table.id(), new Object[]{id, "new"})), new Pos(position), 0, true, List.of());
+    }
+
+    @Test
+    @DisplayName("when full-load-and-cdc runs, then the mark precedes every read and CDC starts from it after every load")
+    void orderingOfMarkLoadAndCdc() throws Exception {
+        List<TableSchema> tables = List.of(table("a"), table("b"), table("c"));
+        MemorySource source = new MemorySource(tables, 5000, null);
+        MemoryTarget target = new MemoryTarget(source.log, null);
+        try (FerryTask task = FerryTask.builder("t").source(source).target(target).maxParallelTables(2).build()) {
+            task.start();
+            assertThat(task.awaitFullLoad(Duration.ofSeconds(10))).isTrue();
+            source.changes.add(chunk(101, tables.get(0), 9000));
+            source.changes.add(chunk(102, tables.get(1), 9001));
+            source.head = 102;
+            assertThat(task.awaitInSync(Duration.ofSeconds(10))).isTrue();
+            TaskStatus status = task.status();
+            assertThat(status.fullLoadRows()).isEqualTo(15000);
+            assertThat(status.tables()).extracting(TableStats::state).containsOnly(TableState.TABLE_COMPLETED);
+            assertThat(status.appliedChanges()).isEqualTo(2);
+            assertThat(status.appliedPosition()).isEqualTo("#102");
+        }
+        List<String> log = new ArrayList<>(source.log);
+        assertThat(log.get(0)).isEqualTo("mark");
+        assertThat(log.indexOf("checkpoint FULL_LOAD")).isLessThan(log.indexOf("read a"));
+        int lastLoad = Math.max(log.indexOf("loaded a"), Math.max(log.indexOf("loaded b"), log.indexOf("loaded c")));
+        assertThat(log.indexOf("checkpoint CDC")).isGreaterThan(lastLoad);
+        assertThat(log.indexOf("stream from #100")).isGreaterThan(log.indexOf("checkpoint CDC"));
+        assertThat(log).endsWith("stream closed");
+        assertThat(target.stored).isEqualTo(new Checkpoint(Checkpoint.Phase.CDC, "102"));
+        // each batch is acknowledged to the source only after the target stored its checkpoint
+        assertThat(source.committed).extracting(c -> ((Pos) c.position()).n()).containsExactly(101L, 102L);
+    }
+
+    @Test
+    @DisplayName("when one table fails to load, then it shows Table error, the others complete, and the task fails naming it")
+    void tableFailure() throws Exception {
+        List<TableSchema> tables = List.of(table("good"), table("bad"));
+        MemorySource source = new MemorySource(tables, 100, "bad");
+        try (FerryTask task = FerryTask.builder("t").source(source).target(new MemoryTarget(source.log, null)).build()) {
+            task.start();
+            assertThatThrownBy(() -> task.awaitFullLoad(Duration.ofSeconds(10)))
+                    .isInstanceOf(FerryException.class)
+                    .hasMessageContaining("full load failed for 1 table(s): s.bad: disk on fire while reading s.bad");
+            TaskStatus status = task.status();
+            assertThat(status.state()).isEqualTo(TaskState.FAILED);
+            Map<String, TableState> states = new java.util.HashMap<>();
+            status.tables().forEach(t -> states.put(t.table().name(), t.state()));
+            assertThat(states).containsEntry("good", TableState.TABLE_COMPLETED).containsEntry("bad", TableState.TABLE_ERROR);
+        }
+    }
+
+    @Test
+    @DisplayName("when the target accepts fewer rows than were read, then the load fails instead of losing them silently")
+    void rowCountMismatch() throws Exception {
+        MemorySource source = new MemorySource(List.of(table("a")), 10, null);
+        MemoryTarget target = new MemoryTarget(source.log, null);
+        target.dropRows = 1;
+        try (FerryTask task = FerryTask.builder("t").source(source).target(target).migrationType(MigrationType.FULL_LOAD).build()) {
+            task.start();
+            assertThat(task.awaitFinished(Duration.ofSeconds(10))).isTrue();
+            assertThat(task.status().error()).contains("table s.a: read 10 rows but the target accepted 9");
+        }
+    }
+
+    @Test
+    @DisplayName("when the target holds a CDC checkpoint, then the task resumes from it without loading")
+    void resumeFromCheckpoint() throws Exception {
+        MemorySource source = new MemorySource(List.of(table("a")), 10, null);
+        MemoryTarget target = new MemoryTarget(source.log, new Checkpoint(Checkpoint.Phase.CDC, "555"));
+        try (FerryTask task = FerryTask.builder("t").source(source).target(target).build()) {
+            task.start();
+            assertThat(task.awaitFullLoad(Duration.ofSeconds(10))).isTrue();
+            source.changes.add(chunk(556, table("a"), 1));
+            source.head = 556;
+            assertThat(task.awaitInSync(Duration.ofSeconds(10))).isTrue();
+        }
+        assertThat(source.log).doesNotContain("mark").doesNotContain("read a").contains("stream from #555");
+    }
+
+    @Test
+    @DisplayName("when stop is called with a batch in hand, then that batch is committed before stop returns")
+    void gracefulStopCommitsTheBatchInFlight() throws Exception {
+        MemorySource source = new MemorySource(List.of(table("a")), 10, null);
+        MemoryTarget target = new MemoryTarget(source.log, new Checkpoint(Checkpoint.Phase.CDC, "1"));
+        FerryTask task = FerryTask.builder("t").source(source).target(target).build();
+        task.start();
+        assertThat(task.awaitFullLoad(Duration.ofSeconds(10))).isTrue();
+        source.changes.add(new ChangeChunk(List.of(new ChangeEvent.Insert(new TableId("s", "a"), new Object[]{1L, "x"})),
+                new Pos(2), 0, false, List.of()));
+        // the chunk does not ask for an immediate commit: the runner waits up to a second for more
+        Thread.sleep(100);
+        task.stop();
+        assertThat(target.stored).isEqualTo(new Checkpoint(Checkpoint.Phase.CDC, "2"));
+        assertThat(task.status().state()).isEqualTo(TaskState.STOPPED);
+        task.close();
+    }
+
+    @Test
+    void twoTasksRunInOneJvm() throws Exception {
+        MemorySource s1 = new MemorySource(List.of(table("a")), 1000, null);
+        MemorySource s2 = new MemorySource(List.of(table("b")), 2000, null);
+        try (FerryTask t1 = FerryTask.builder("one").source(s1).target(new MemoryTarget(s1.log, null))
+                .migrationType(MigrationType.FULL_LOAD).build();
+             FerryTask t2 = FerryTask.builder("two").source(s2).target(new MemoryTarget(s2.log, null))
+                     .migrationType(MigrationType.FULL_LOAD).build()) {
+            t1.start();
+            t2.start();
+            assertThat(t1.awaitFinished(Duration.ofSeconds(10))).isTrue();
+            assertThat(t2.awaitFinished(Duration.ofSeconds(10))).isTrue();
+            assertThat(t1.status().fullLoadRows()).isEqualTo(1000);
+            assertThat(t2.status().fullLoadRows()).isEqualTo(2000);
+            assertThat(t1.status().state()).isEqualTo(TaskState.LOAD_COMPLETE);
+        }
+    }
+
+    @Test
+    void badTaskNamesAreRefused() {
+        assertThatThrownBy(() -> FerryTask.builder("no spaces")).hasMessageContaining("task name 'no spaces'");
+    }
+}
