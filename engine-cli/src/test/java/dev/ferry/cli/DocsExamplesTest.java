@@ -1,0 +1,48 @@
+package dev.ferry.cli;
+
+import dev.ferry.core.spi.TargetTablePrepMode;
+import dev.ferry.core.task.MigrationType;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The task files, mappings and settings shown in docs/ and the README parse as documented. */
+class DocsExamplesTest {
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+    @Test
+    void postgresExampleParses() {
+        TaskFile tf = TaskFile.load(ROOT.resolve("docs/examples/postgres/task.yaml"),
+                Map.of("SOURCE_PASSWORD", "s", "TARGET_PASSWORD", "t")::get);
+        assertThat(tf.name()).isEqualTo("shop-to-warehouse");
+        assertThat(tf.migrationType()).isEqualTo(MigrationType.FULL_LOAD_AND_CDC);
+        assertThat(tf.settings().targetTablePrepMode()).isEqualTo(TargetTablePrepMode.DROP_AND_CREATE);
+        assertThat(tf.mappings().rules()).hasSize(2);
+        assertThat(tf.source().get("password")).isEqualTo("s");
+    }
+
+    @org.junit.jupiter.api.io.TempDir
+    Path dir;
+
+    @Test
+    void readmeTaskFileParses() throws Exception {
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        Matcher m = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        assertThat(m.find()).isTrue();
+        String yaml = m.group(1)
+                .replace("tableMappings: mappings.json", "tableMappings: " + ROOT.resolve("docs/examples/postgres/mappings.json"))
+                .replace("taskSettings: settings.json", "taskSettings: " + ROOT.resolve("docs/examples/postgres/settings.json"))
+                .replace("passwordFile: /run/secrets/warehouse", "password: x");
+        Path file = dir.resolve("task.yaml");
+        Files.writeString(file, yaml);
+        TaskFile tf = TaskFile.load(file, Map.of("SHOP_PASSWORD", "p")::get);
+        assertThat(tf.name()).isEqualTo("orders-to-pg");
+        assertThat(tf.source().get("host")).isEqualTo("db.internal");
+    }
+}
