@@ -54,7 +54,13 @@ final class RunCommand implements Callable<Integer> {
                 // runs until the task ends or Ctrl-C stops it
             }
         }
-        Runtime.getRuntime().removeShutdownHook(hook);
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C: the hook stops the task and reports; the JVM ends when it is done
+            hook.join();
+            return 0;
+        }
         task.close();
         TaskStatus status = task.status();
         report(status, out, reported);
