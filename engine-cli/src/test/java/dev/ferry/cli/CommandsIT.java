@@ -4,9 +4,6 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,25 +23,6 @@ class CommandsIT {
 
     static {
         FerryCli.configureLogging(false);
-    }
-
-    record Result(int exit, String out, String err) {
-    }
-
-    static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = FerryCli.run(args);
-            return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
     }
 
     @Test
@@ -76,7 +54,7 @@ class CommandsIT {
                     + "source:\n  type: postgres\n  url: " + EmbeddedServers.url(pg, "src") + "\n  user: postgres\n  passwordFile: " + pw + "\n"
                     + "target:\n  type: postgres\n  host: localhost\n  port: " + pg.getPort() + "\n  database: dst\n  user: postgres\n"
                     + "tableMappings: mappings.json\ntaskSettings: settings.json\n");
-            Result r = run("run", task.toString());
+            CliRun r = CliRun.of("run", task.toString());
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out()).contains("task orders (full-load)").contains("sales.orders").contains("Table completed")
                     .contains("5000").doesNotContain("tmp_scratch").contains("ferry: task orders load complete");
@@ -91,17 +69,17 @@ class CommandsIT {
 
     @Test
     void demoVerifiesItsOwnResult() {
-        Result r = run("demo", "--orders", "20000", "--seconds", "3");
+        CliRun r = CliRun.of("demo", "--orders", "20000", "--seconds", "3");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("source and target match on all 4 tables").contains("shop.orders").contains("Table completed");
     }
 
     @Test
     void benchmarksRun() {
-        Result full = run("bench", "full-load", "--rows", "20000", "--runs", "1");
+        CliRun full = CliRun.of("bench", "full-load", "--rows", "20000", "--runs", "1");
         assertThat(full.exit()).as(full.err()).isZero();
         assertThat(full.out()).containsPattern("ferry loads at \\d+\\.\\d\\d x the COPY pipe ceiling");
-        Result cdc = run("bench", "cdc", "--changes", "10000", "--rows", "20000", "--batch", "2000");
+        CliRun cdc = CliRun.of("bench", "cdc", "--changes", "10000", "--rows", "20000", "--batch", "2000");
         assertThat(cdc.exit()).as(cdc.err()).isZero();
         assertThat(cdc.out()).contains("end to end").contains("target apply alone").contains("all equal");
     }

@@ -6,9 +6,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -54,28 +51,6 @@ class RunCommandBadInputTest {
         pg.close();
     }
 
-    record Result(int exit, String out, String err) {
-        String all() {
-            return out + err;
-        }
-    }
-
-    private Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = FerryCli.run(args);
-            return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     private Path task(String yaml) throws Exception {
         Path file = dir.resolve("task.yaml");
         Files.writeString(file, yaml);
@@ -86,7 +61,7 @@ class RunCommandBadInputTest {
         return "  type: postgres\n  host: " + host + "\n  port: " + port + "\n  database: postgres\n  user: app\n  password: \"" + password + "\"\n";
     }
 
-    private static void assertOneCleanLine(Result r) {
+    private static void assertOneCleanLine(CliRun r) {
         assertThat(r.exit()).isNotZero();
         assertThat(r.err().strip().lines()).hasSize(1);
         assertThat(r.all()).doesNotContain("\tat ").doesNotContain("Exception").doesNotContain(PASSWORD).doesNotContain(WRONG);
@@ -94,7 +69,7 @@ class RunCommandBadInputTest {
 
     @Test
     void missingKey() throws Exception {
-        Result r = run("run", task("source:\n" + endpoint("localhost", pg.getPort(), PASSWORD)).toString());
+        CliRun r = CliRun.of("run", task("source:\n" + endpoint("localhost", pg.getPort(), PASSWORD)).toString());
         assertOneCleanLine(r);
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("task.yaml: missing key 'target'");
@@ -102,14 +77,14 @@ class RunCommandBadInputTest {
 
     @Test
     void unknownEndpointType() throws Exception {
-        Result r = run("run", task("source:\n  type: oracle\n  host: x\ntarget:\n" + endpoint("localhost", pg.getPort(), PASSWORD)).toString());
+        CliRun r = CliRun.of("run", task("source:\n  type: oracle\n  host: x\ntarget:\n" + endpoint("localhost", pg.getPort(), PASSWORD)).toString());
         assertOneCleanLine(r);
         assertThat(r.err()).contains("source.type: unknown endpoint type 'oracle' (known: postgres)");
     }
 
     @Test
     void unreachableHost() throws Exception {
-        Result r = run("run", task("source:\n" + endpoint("127.0.0.1", 1, PASSWORD) + "target:\n"
+        CliRun r = CliRun.of("run", task("source:\n" + endpoint("127.0.0.1", 1, PASSWORD) + "target:\n"
                 + endpoint("localhost", pg.getPort(), PASSWORD)).toString());
         assertOneCleanLine(r);
         assertThat(r.err()).contains("source postgres at 127.0.0.1:1/postgres").contains("host unreachable or port closed");
@@ -117,7 +92,7 @@ class RunCommandBadInputTest {
 
     @Test
     void wrongPassword() throws Exception {
-        Result r = run("run", task("source:\n" + endpoint("localhost", pg.getPort(), PASSWORD) + "target:\n"
+        CliRun r = CliRun.of("run", task("source:\n" + endpoint("localhost", pg.getPort(), PASSWORD) + "target:\n"
                 + endpoint("localhost", pg.getPort(), WRONG)).toString());
         assertOneCleanLine(r);
         assertThat(r.err()).contains("target postgres at localhost:" + pg.getPort() + "/postgres as 'app'")
@@ -126,7 +101,7 @@ class RunCommandBadInputTest {
 
     @Test
     void passwordFromAMissingEnvironmentVariable() throws Exception {
-        Result r = run("run", task("source:\n  type: postgres\n  url: jdbc:postgresql://localhost/x\n  user: app\n"
+        CliRun r = CliRun.of("run", task("source:\n  type: postgres\n  url: jdbc:postgresql://localhost/x\n  user: app\n"
                 + "  passwordEnv: FERRY_TEST_UNSET_VARIABLE\ntarget:\n" + endpoint("localhost", pg.getPort(), PASSWORD)).toString());
         assertOneCleanLine(r);
         assertThat(r.err()).contains("source.passwordEnv: environment variable FERRY_TEST_UNSET_VARIABLE is not set");
@@ -134,7 +109,7 @@ class RunCommandBadInputTest {
 
     @Test
     void verboseShowsTheStackTraceButStillNotThePassword() throws Exception {
-        Result r = run("run", "--verbose", task("source:\n" + endpoint("localhost", pg.getPort(), PASSWORD) + "target:\n"
+        CliRun r = CliRun.of("run", "--verbose", task("source:\n" + endpoint("localhost", pg.getPort(), PASSWORD) + "target:\n"
                 + endpoint("localhost", pg.getPort(), WRONG)).toString());
         assertThat(r.exit()).isNotZero();
         assertThat(r.err()).contains("\tat ");

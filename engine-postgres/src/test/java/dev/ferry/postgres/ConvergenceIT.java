@@ -6,31 +6,16 @@ import dev.ferry.core.task.MigrationType;
 import dev.ferry.core.task.TableState;
 import dev.ferry.core.task.TableStats;
 import dev.ferry.core.task.TaskStatus;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Full load and CDC under concurrent writes converge: every row of every table compared. */
-class ConvergenceIT {
-    private static PgTestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new PgTestServer();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
-
+class ConvergenceIT extends EmbeddedPostgresTest {
     @Test
     @DisplayName("when writers change every table during the full load and during CDC, then the target ends equal to the source")
     void convergesUnderConcurrentWrites() throws Exception {
@@ -62,13 +47,5 @@ class ConvergenceIT {
         assertThat(status.tables()).extracting(TableStats::state).containsOnly(TableState.TABLE_COMPLETED);
         assertThat(status.fullLoadRows()).isGreaterThanOrEqualTo(95_000);
         assertThat(status.tables()).allSatisfy(t -> assertThat(t.inserts() + t.updates() + t.deletes()).isPositive());
-    }
-
-    private static Connection connect(String db) {
-        try {
-            return server.connect(db);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -4,8 +4,6 @@ import dev.ferry.core.Ferry;
 import dev.ferry.core.mapping.TableMappings;
 import dev.ferry.core.task.FerryTask;
 import dev.ferry.core.task.MigrationType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -15,19 +13,7 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Reserved words, mixed case, spaces and quotes in schema, table and column names replicate. */
-class IdentifiersIT {
-    private static PgTestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new PgTestServer();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
-
+class IdentifiersIT extends EmbeddedPostgresTest {
     @Test
     @DisplayName("when names need quoting, then full load and CDC still replicate every table")
     void awkwardNamesReplicate() throws Exception {

@@ -5,13 +5,10 @@ import dev.ferry.core.task.FerryTask;
 import dev.ferry.core.task.MigrationType;
 import dev.ferry.core.task.TableState;
 import dev.ferry.core.task.TaskState;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,19 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and started again converges: nothing lost, nothing applied twice (the keyless table would show
  * a duplicate).
  */
-class RestartIT {
-    private static PgTestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new PgTestServer();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
-
+class RestartIT extends EmbeddedPostgresTest {
     private FerryTask task(String src, String dst) {
         return Ferry.task("restart").source(server.sourceEndpoint(src, 200)).target(server.endpoint(dst))
                 .migrationType(MigrationType.FULL_LOAD_AND_CDC).maxParallelTables(3).build();
@@ -90,14 +75,6 @@ class RestartIT {
         while (task.status().cdcBatches() < start + batches) {
             assertThat(System.nanoTime()).as("CDC batches are applied").isLessThan(deadline);
             Thread.sleep(20);
-        }
-    }
-
-    private static Connection connect(String db) {
-        try {
-            return server.connect(db);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -3,8 +3,6 @@ package dev.ferry.postgres;
 import dev.ferry.core.Ferry;
 import dev.ferry.core.task.FerryTask;
 import dev.ferry.core.task.MigrationType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -17,19 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every supported PostgreSQL type, with NULLs and extremes, arrives equal through the full load
  * (binary COPY) and through CDC (Debezium), including updates that leave 1 MB TOASTed values unchanged.
  */
-class TypeRoundTripIT {
-    private static PgTestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new PgTestServer();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
-
+class TypeRoundTripIT extends EmbeddedPostgresTest {
     static final String TABLE = """
             CREATE TABLE everything (
               id int PRIMARY KEY,
