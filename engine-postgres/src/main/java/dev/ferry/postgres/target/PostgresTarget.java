@@ -1,0 +1,173 @@
+package dev.ferry.postgres.target;
+
+import dev.ferry.core.TargetException;
+import dev.ferry.core.model.Column;
+import dev.ferry.core.model.TableSchema;
+import dev.ferry.core.spi.BulkWriter;
+import dev.ferry.core.spi.ChangeApplier;
+import dev.ferry.core.spi.Checkpoint;
+import dev.ferry.core.spi.Target;
+import dev.ferry.core.spi.TargetTablePrepMode;
+import dev.ferry.postgres.PgConnector;
+import dev.ferry.postgres.PgEndpoint;
+import dev.ferry.postgres.PgIdentifiers;
+import dev.ferry.postgres.PgType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.StringJoiner;
+
+/**
+ * PostgreSQL as a target: creates tables with mapped types and primary keys, loads with binary
+ * COPY, applies CDC batches through staging tables, and keeps each task's checkpoint in
+ * {@code <control schema>.ferry_checkpoint}, written in the same transaction as the changes.
+ */
+public final class PostgresTarget implements Target {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresTarget.class);
+    static final String CHECKPOINT_TABLE = "ferry_checkpoint";
+
+    private final PgConnector connector;
+    private volatile String controlSchema = "ferry";
+
+    PostgresTarget(PgEndpoint endpoint) {
+        this.connector = new PgConnector(endpoint, "target");
+    }
+
+    static String checkpointTable(String controlSchema) {
+        return PgIdentifiers.quote(controlSchema) + "." + PgIdentifiers.quote(CHECKPOINT_TABLE);
+    }
+
+    /** Parameters: task name, phase, position. */
+    static String checkpointUpsert(String controlSchema) {
+        return "INSERT INTO " + checkpointTable(controlSchema) + " (task_name, phase, position, updated_at) "
+                + "VALUES (?, ?, ?, now()) ON CONFLICT (task_name) DO UPDATE SET phase = EXCLUDED.phase, "
+                + "position = EXCLUDED.position, updated_at = EXCLUDED.updated_at";
+    }
+
+    @Override
+    public void prepareControlTables(String taskName, String controlSchema) {
+        this.controlSchema = controlSchema;
+        try (Connection c = connector.pooled(); Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA IF NOT EXISTS " + PgIdentifiers.quote(controlSchema));
+            st.execute("CREATE TABLE IF NOT EXISTS " + checkpointTable(controlSchema) + " (task_name text PRIMARY KEY, "
+                    + "phase text NOT NULL, position text, updated_at timestamptz NOT NULL)");
+        } catch (SQLException e) {
+            throw connector.failure("creating the control table " + checkpointTable(controlSchema) + " failed", e);
+        }
+    }
+
+    @Override
+    public synchronized void prepareTable(TableSchema table, TargetTablePrepMode mode) {
+        String name = PgIdentifiers.quote(table.id());
+        try (Connection c = connector.pooled(); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            try {
+                boolean exists;
+                try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(quote_ident(?) || '.' || quote_ident(?)) IS NOT NULL")) {
+                    ps.setString(1, table.id().schema());
+                    ps.setString(2, table.id().name());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        exists = rs.getBoolean(1);
+                    }
+                }
+                if (exists && mode == TargetTablePrepMode.DROP_AND_CREATE) {
+                    st.execute("DROP TABLE " + name);
+                    exists = false;
+                }
+                if (!exists) {
+                    st.execute("CREATE SCHEMA IF NOT EXISTS " + PgIdentifiers.quote(table.id().schema()));
+                    st.execute(createTableSql(table));
+                } else if (mode == TargetTablePrepMode.TRUNCATE_BEFORE_LOAD) {
+                    st.execute("TRUNCATE " + name);
+                }
+                c.commit();
+                LOG.debug("table {} prepared ({})", table.id(), exists ? mode : "created");
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw connector.failure("preparing target table " + table.id() + " (" + mode + ") failed", e);
+        }
+    }
+
+    static String createTableSql(TableSchema table) {
+        StringJoiner cols = new StringJoiner(", ");
+        for (Column c : table.columns()) {
+            cols.add(PgIdentifiers.quote(c.name()) + " " + PgType.ddlType(c.type(), c.nativeType())
+                    + (c.nullable() ? "" : " NOT NULL"));
+        }
+        if (table.hasPrimaryKey()) {
+            cols.add("PRIMARY KEY (" + PgIdentifiers.quoteAll(table.primaryKey()) + ")");
+        }
+        return "CREATE TABLE " + PgIdentifiers.quote(table.id()) + " (" + cols + ")";
+    }
+
+    @Override
+    public BulkWriter openBulkWriter(TableSchema table) {
+        return new PgBulkWriter(connector, table);
+    }
+
+    @Override
+    public ChangeApplier openChangeApplier(String taskName, Collection<TableSchema> tables) {
+        return new PgChangeApplier(connector, controlSchema, taskName, tables);
+    }
+
+    @Override
+    public Optional<Checkpoint> readCheckpoint(String taskName) {
+        try (Connection c = connector.pooled();
+             PreparedStatement ps = c.prepareStatement("SELECT phase, position FROM " + checkpointTable(controlSchema)
+                     + " WHERE task_name = ?")) {
+            ps.setString(1, taskName);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Checkpoint(Checkpoint.Phase.valueOf(rs.getString(1)), rs.getString(2)));
+            }
+        } catch (SQLException e) {
+            throw connector.failure("reading the checkpoint of task " + taskName + " failed", e);
+        } catch (IllegalArgumentException e) {
+            throw new TargetException("the checkpoint of task " + taskName + " has an unknown phase: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void writeCheckpoint(String taskName, Checkpoint checkpoint) {
+        try (Connection c = connector.pooled(); PreparedStatement ps = c.prepareStatement(checkpointUpsert(controlSchema))) {
+            ps.setString(1, taskName);
+            ps.setString(2, checkpoint.phase().name());
+            ps.setString(3, checkpoint.position());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw connector.failure("writing the checkpoint of task " + taskName + " failed", e);
+        }
+    }
+
+    @Override
+    public void resetCheckpoint(String taskName) {
+        try (Connection c = connector.pooled();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM " + checkpointTable(controlSchema) + " WHERE task_name = ?")) {
+            ps.setString(1, taskName);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw connector.failure("resetting the checkpoint of task " + taskName + " failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        connector.close();
+    }
+}
