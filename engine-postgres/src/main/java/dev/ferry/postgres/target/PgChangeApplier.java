@@ -202,32 +202,45 @@ final class PgChangeApplier implements ChangeApplier {
         return result;
     }
 
-    /** Keyless tables: each update or delete removes one row equal to the before image. */
+    /**
+     * Keyless tables: each update or delete removes one row equal to the before image. Runs of
+     * the same statement go to the server as one JDBC batch; a batch runs in order, so switching
+     * statements only flushes the pending one.
+     */
     private void applyKeyless(Plan plan, List<ChangeEvent> events) throws SQLException {
         if (events.isEmpty()) {
             return;
         }
         try (PreparedStatement delete = conn.prepareStatement(plan.keylessDeleteSql);
              PreparedStatement insert = conn.prepareStatement(plan.keylessInsertSql)) {
+            PreparedStatement pending = null;
             for (ChangeEvent e : events) {
                 if (e instanceof ChangeEvent.Insert i) {
-                    bind(insert, i.after());
-                    insert.executeUpdate();
+                    pending = queue(pending, insert, i.after());
                 } else if (e instanceof ChangeEvent.Update u) {
                     if (u.before() == null) {
                         throw new TargetException("table " + plan.schema.id() + " has no primary key and the source sent "
                                 + "no before image of an update; set REPLICA IDENTITY FULL on the source table");
                     }
-                    bind(delete, u.before());
-                    delete.executeUpdate();
-                    bind(insert, u.after());
-                    insert.executeUpdate();
+                    pending = queue(pending, delete, u.before());
+                    pending = queue(pending, insert, u.after());
                 } else if (e instanceof ChangeEvent.Delete d) {
-                    bind(delete, d.before());
-                    delete.executeUpdate();
+                    pending = queue(pending, delete, d.before());
                 }
             }
+            if (pending != null) {
+                pending.executeBatch();
+            }
         }
+    }
+
+    private static PreparedStatement queue(PreparedStatement pending, PreparedStatement next, Object[] row) throws SQLException {
+        if (pending != null && pending != next) {
+            pending.executeBatch();
+        }
+        bind(next, row);
+        next.addBatch();
+        return next;
     }
 
     private static void bind(PreparedStatement ps, Object[] row) throws SQLException {

@@ -1,0 +1,77 @@
+package dev.ferry.postgres;
+
+import dev.ferry.core.Endpoints;
+import dev.ferry.core.Ferry;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.spi.Source;
+import dev.ferry.core.task.FerryTask;
+import dev.ferry.core.task.TaskState;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Source states that stop a task get a clear error naming the table or slot and the fix. */
+class SourceProblemsIT extends EmbeddedPostgresTest {
+
+    @Test
+    @DisplayName("when a keyless table lacks REPLICA IDENTITY FULL, then CDC refuses to start and names the table and the fix")
+    void keylessTableWithoutReplicaIdentity() throws Exception {
+        String src = server.newDatabase("src");
+        String dst = server.newDatabase("dst");
+        try (Connection c = server.connect(src)) {
+            Tables.exec(c, "CREATE TABLE events (at timestamptz, what text)", "CREATE TABLE ok (id int PRIMARY KEY)");
+        }
+        try (FerryTask task = Ferry.task("keyless").source(server.endpoint(src)).target(server.endpoint(dst)).build()) {
+            task.start();
+            assertThatThrownBy(() -> task.awaitFullLoad(Duration.ofSeconds(30)))
+                    .isInstanceOf(FerryException.class)
+                    .hasMessageContaining("public.events have no primary key and no REPLICA IDENTITY FULL")
+                    .hasMessageContaining("ALTER TABLE ... REPLICA IDENTITY FULL");
+        }
+        // and nothing was changed on the source: no publication holds the table
+        try (Connection c = server.connect(src)) {
+            assertThat(Tables.count(c, "pg_publication")).isZero();
+        }
+    }
+
+    @Test
+    @DisplayName("when the replication slot is gone, then resuming fails naming it, and --reload starts over")
+    void lostSlot() throws Exception {
+        String src = server.newDatabase("src");
+        String dst = server.newDatabase("dst");
+        try (Connection c = server.connect(src)) {
+            Tables.exec(c, "CREATE TABLE t (id int PRIMARY KEY, v text)", "INSERT INTO t SELECT g, 'x' FROM generate_series(1, 100) g");
+        }
+        try (FerryTask task = Ferry.task("lost").source(server.endpoint(src)).target(server.endpoint(dst)).build()) {
+            task.start();
+            assertThat(task.awaitFullLoad(Duration.ofSeconds(60))).isTrue();
+            assertThat(task.awaitInSync(Duration.ofSeconds(60))).isTrue();
+        }
+        try (Source source = Endpoints.source(server.endpoint(src))) {
+            source.dropCapture("lost");
+        }
+        try (Connection c = server.connect(src)) {
+            Tables.exec(c, "INSERT INTO t VALUES (1000, 'after the slot was dropped')");
+        }
+        try (FerryTask task = Ferry.task("lost").source(server.endpoint(src)).target(server.endpoint(dst)).build()) {
+            task.start();
+            assertThat(task.awaitFinished(Duration.ofSeconds(60))).isTrue();
+            assertThat(task.status().state()).isEqualTo(TaskState.FAILED);
+            assertThat(task.status().error()).contains("replication slot ferry_lost does not exist")
+                    .contains("start the task again with a full load");
+        }
+        try (FerryTask task = Ferry.task("lost").source(server.endpoint(src)).target(server.endpoint(dst)).reload(true).build()) {
+            task.start();
+            assertThat(task.awaitFullLoad(Duration.ofSeconds(60))).isTrue();
+            assertThat(task.awaitInSync(Duration.ofSeconds(60))).isTrue();
+        }
+        try (Connection s = server.connect(src); Connection t = server.connect(dst)) {
+            Tables.assertSameRows(s, t, "public.t");
+        }
+    }
+}
