@@ -102,16 +102,36 @@ public final class PgConnector implements AutoCloseable {
 
     /** Wraps a SQL failure in the endpoint's exception type with a message naming the endpoint. */
     public FerryException failure(String what, SQLException e) {
-        return error(what + " (" + role + " postgres at " + endpoint.where() + " as '" + endpoint.user() + "'): "
-                + explain(e), e);
+        String message = what + " (" + role + " postgres at " + endpoint.where() + " as '" + endpoint.user() + "'): " + explain(e);
+        return role.equals("source") ? new SourceException(message, e) : new TargetException(message, e, isTransient(e));
     }
 
     private FerryException error(String message, Throwable cause) {
         return role.equals("source") ? new SourceException(message, cause) : new TargetException(message, cause);
     }
 
+    /**
+     * Failures worth one more try on a new connection: connection loss (class 08), serialization
+     * failures and deadlocks (40001, 40P01), and a server shutting down or restarting (57P01-57P03).
+     */
+    static boolean isTransient(SQLException e) {
+        if (e instanceof java.sql.BatchUpdateException && e.getNextException() != null) {
+            return isTransient(e.getNextException());
+        }
+        String state = e.getSQLState();
+        if (state == null) {
+            return false;
+        }
+        return state.startsWith("08") || state.equals("40001") || state.equals("40P01")
+                || state.equals("57P01") || state.equals("57P02") || state.equals("57P03");
+    }
+
     /** A short explanation of a JDBC failure: the server's message, or what the network said. */
     public static String explain(SQLException e) {
+        if (e instanceof java.sql.BatchUpdateException && e.getNextException() != null) {
+            // the batch's own message repeats the statement with its values; the server's reason is next
+            return explain(e.getNextException());
+        }
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof UnknownHostException) {
                 return "unknown host " + c.getMessage();

@@ -3,6 +3,7 @@ package dev.ferry.core.task;
 import dev.ferry.core.ConfigurationException;
 import dev.ferry.core.Endpoints;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.TargetException;
 import dev.ferry.core.mapping.TableMappings;
 import dev.ferry.core.model.ChangeEvent;
 import dev.ferry.core.model.SourcePosition;
@@ -64,11 +65,14 @@ public final class FerryTask implements AutoCloseable {
     private static final long BLOCK_BYTES = 4L << 20;
     private static final int QUEUED_BLOCKS = 4;
     private static final int MAX_REMEMBERED_MARKERS = 1024;
+    private static final int APPLY_ATTEMPTS = 5;
 
     private final String name;
     private final Source source;
     private final Target target;
     private final boolean ownsEndpoints;
+    private final EndpointConfig sourceConfig;
+    private final EndpointConfig targetConfig;
     private final MigrationType migrationType;
     private final TableMappings mappings;
     private final TaskSettings settings;
@@ -97,6 +101,8 @@ public final class FerryTask implements AutoCloseable {
     private FerryTask(Builder b) {
         this.name = b.name;
         this.ownsEndpoints = b.sourceConfig != null || b.targetConfig != null;
+        this.sourceConfig = b.sourceConfig;
+        this.targetConfig = b.targetConfig;
         this.migrationType = b.migrationType;
         this.mappings = b.mappings;
         this.settings = b.settings;
@@ -136,6 +142,9 @@ public final class FerryTask implements AutoCloseable {
         }
         state = TaskState.STARTING;
         LOG.info("task {}: starting {} with {}", name, migrationType, settings);
+        if (ownsEndpoints) {
+            LOG.info("task {}: source {}, target {}", name, sourceConfig, targetConfig);
+        }
         Thread t = new Thread(this::run, "ferry-" + name);
         t.setDaemon(false);
         runner = t;
@@ -529,8 +538,8 @@ public final class FerryTask implements AutoCloseable {
         }
         int maxChanges = settings.batchApplyMaxChanges();
         long maxWaitNanos = settings.batchApplyTimeoutMin().toNanos();
-        try (ChangeStream stream = source.openChangeStream(name, tables, from);
-             ChangeApplier applier = target.openChangeApplier(name, tables)) {
+        ChangeApplier[] applier = {target.openChangeApplier(name, tables)};
+        try (ChangeStream stream = source.openChangeStream(name, tables, from)) {
             committedPosition = from;
             LOG.info("task {}: CDC running from {}", name, from.describe());
             cdcRunning.countDown();
@@ -559,10 +568,36 @@ public final class FerryTask implements AutoCloseable {
                     events += next.events().size();
                     last = next;
                 }
-                applyBatch(byId, chunks, applier, stream);
+                applyWithRetries(byId, chunks, applier, tables, stream);
             }
         } finally {
             cdcRunning.countDown();
+            applier[0].close();
+        }
+    }
+
+    /**
+     * Applies a batch; a transient target failure (a dropped connection, a deadlock) is retried on a
+     * new applier after a growing delay, up to {@value #APPLY_ATTEMPTS} attempts. Safe because the
+     * batch and its checkpoint commit together and applying is idempotent.
+     */
+    private void applyWithRetries(Map<TableId, TableSchema> byId, List<ChangeChunk> chunks, ChangeApplier[] applier,
+                                  List<TableSchema> tables, ChangeStream stream) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                applyBatch(byId, chunks, applier[0], stream);
+                return;
+            } catch (TargetException e) {
+                if (!e.isTransient() || attempt >= APPLY_ATTEMPTS || aborted) {
+                    throw e;
+                }
+                long delay = 500L << (attempt - 1);
+                LOG.warn("task {}: applying a batch failed, attempt {}/{}, retrying in {} ms: {}", name, attempt,
+                        APPLY_ATTEMPTS, delay, e.getMessage());
+                applier[0].close();
+                Thread.sleep(delay);
+                applier[0] = target.openChangeApplier(name, tables);
+            }
         }
     }
 
