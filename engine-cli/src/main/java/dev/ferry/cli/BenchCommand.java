@@ -141,7 +141,7 @@ final class BenchCommand {
         @Option(names = "--rows", defaultValue = "1000000", description = "Rows in the table before the changes (default 1000000).")
         int rows;
 
-        @Option(names = "--batch", defaultValue = "20000", description = "Changes per capture and apply batch (default 20000).")
+        @Option(names = "--batch", defaultValue = "20000", description = "Changes per batch, as BatchSplitSize (default 20000).")
         int batch;
 
         @Override
@@ -158,11 +158,10 @@ final class BenchCommand {
                 try (Connection c = EmbeddedServers.connect(servers.source, "bench")) {
                     createItems(c, rows);
                 }
-                var sourceConfig = new dev.ferry.core.spi.EndpointConfig("postgres", Map.of(
-                        "url", EmbeddedServers.url(servers.source, "bench"), "user", "postgres", "password", "",
-                        "cdcBatchSize", String.valueOf(batch), "cdcPollMillis", "500"));
+                var sourceConfig = EmbeddedServers.endpoint(servers.source, "bench");
+                var settings = dev.ferry.core.settings.TaskSettings.defaults().withBatchApplyMaxChanges(batch);
                 var targetConfig = EmbeddedServers.endpoint(servers.target, "bench");
-                try (FerryTask first = Ferry.task("bench-cdc").source(sourceConfig).target(targetConfig).build()) {
+                try (FerryTask first = Ferry.task("bench-cdc").source(sourceConfig).target(targetConfig).settings(settings).build()) {
                     first.start();
                     first.awaitFullLoad(Duration.ofMinutes(30));
                     if (!first.awaitInSync(Duration.ofMinutes(5))) {
@@ -182,7 +181,7 @@ final class BenchCommand {
                 List<ChangeEvent> recorded = new ArrayList<>(made + 1000);
                 RecordingSource recording = new RecordingSource(Endpoints.source(sourceConfig), recorded);
                 double e2e;
-                try (FerryTask second = Ferry.task("bench-cdc").source(recording).target(targetConfig).build()) {
+                try (FerryTask second = Ferry.task("bench-cdc").source(recording).target(targetConfig).settings(settings).build()) {
                     long start = System.nanoTime();
                     second.start();
                     if (!second.awaitInSync(Duration.ofMinutes(30))) {
@@ -313,8 +312,9 @@ final class BenchCommand {
         }
 
         @Override
-        public ChangeStream openChangeStream(String taskName, List<TableSchema> tables, SourcePosition from) {
-            ChangeStream stream = delegate.openChangeStream(taskName, tables, from);
+        public ChangeStream openChangeStream(String taskName, List<TableSchema> tables, SourcePosition from,
+                                             dev.ferry.core.spi.BatchLimits limits) {
+            ChangeStream stream = delegate.openChangeStream(taskName, tables, from, limits);
             return new ChangeStream() {
                 @Override
                 public ChangeChunk poll(long timeout, TimeUnit unit) throws InterruptedException {

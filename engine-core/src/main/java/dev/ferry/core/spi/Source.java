@@ -41,9 +41,10 @@ public interface Source extends AutoCloseable {
     /**
      * Opens the stream of changes to {@code tables} committed after {@code from}.
      *
-     * @param from a position from {@link CdcMark#position()} or a target checkpoint; never null
+     * @param from   a position from {@link CdcMark#position()} or a target checkpoint; never null
+     * @param limits how large and how late chunks may be (the task's batch settings)
      */
-    ChangeStream openChangeStream(String taskName, List<TableSchema> tables, SourcePosition from);
+    ChangeStream openChangeStream(String taskName, List<TableSchema> tables, SourcePosition from, BatchLimits limits);
 
     /** Parses a position this source serialised. */
     SourcePosition decodePosition(String serialized);

@@ -10,6 +10,7 @@ import dev.ferry.core.model.SourcePosition;
 import dev.ferry.core.model.TableId;
 import dev.ferry.core.model.TableSchema;
 import dev.ferry.core.settings.TaskSettings;
+import dev.ferry.core.spi.BatchLimits;
 import dev.ferry.core.spi.BulkReader;
 import dev.ferry.core.spi.BulkWriter;
 import dev.ferry.core.spi.CdcMark;
@@ -539,7 +540,8 @@ public final class FerryTask implements AutoCloseable {
         int maxChanges = settings.batchApplyMaxChanges();
         long maxWaitNanos = settings.batchApplyTimeoutMin().toNanos();
         ChangeApplier[] applier = {target.openChangeApplier(name, tables)};
-        try (ChangeStream stream = source.openChangeStream(name, tables, from)) {
+        BatchLimits limits = new BatchLimits(maxChanges, settings.batchApplyTimeoutMin());
+        try (ChangeStream stream = source.openChangeStream(name, tables, from, limits)) {
             committedPosition = from;
             LOG.info("task {}: CDC running from {}", name, from.describe());
             cdcRunning.countDown();

@@ -131,7 +131,8 @@ class FerryTaskTest {
         }
 
         @Override
-        public ChangeStream openChangeStream(String taskName, List<TableSchema> t, SourcePosition from) {
+        public ChangeStream openChangeStream(String taskName, List<TableSchema> t, SourcePosition from,
+                                             dev.ferry.core.spi.BatchLimits limits) {
             log.add("stream from " + from.describe());
             return new ChangeStream() {
                 @Override

@@ -4,7 +4,7 @@ import dev.ferry.core.SourceException;
 import dev.ferry.core.model.SourcePosition;
 import dev.ferry.core.model.TableId;
 import dev.ferry.core.model.TableSchema;
-import dev.ferry.core.settings.TaskSettings;
+import dev.ferry.core.spi.BatchLimits;
 import dev.ferry.core.spi.BulkReader;
 import dev.ferry.core.spi.CdcMark;
 import dev.ferry.core.spi.ChangeStream;
@@ -232,7 +232,7 @@ public final class PostgresSource implements Source {
     }
 
     @Override
-    public ChangeStream openChangeStream(String taskName, List<TableSchema> tables, SourcePosition from) {
+    public ChangeStream openChangeStream(String taskName, List<TableSchema> tables, SourcePosition from, BatchLimits limits) {
         String slot = slot(taskName);
         try (Connection c = connector.pooled();
              PreparedStatement ps = c.prepareStatement("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = ?")) {
@@ -246,8 +246,12 @@ public final class PostgresSource implements Source {
         } catch (SQLException e) {
             throw connector.failure("checking replication slot " + slot + " failed", e);
         }
+        // The endpoint's own cdcBatchSize / cdcPollMillis, when given, override the task's batch settings.
+        // Capture batches above 20000 gain nothing (the capture is the slower side) and cost memory.
+        int batch = maxBatch > 0 ? maxBatch : Math.min(limits.maxChanges(), 20_000);
+        long poll = pollMillis > 0 ? pollMillis : limits.maxWait().toMillis();
         return new PgChangeStream(taskName, connector.endpoint(), slot, publication(taskName), tables, (PgPosition) from,
-                maxBatch, pollMillis);
+                batch, poll);
     }
 
     @Override
@@ -289,10 +293,5 @@ public final class PostgresSource implements Source {
     @Override
     public void close() {
         connector.close();
-    }
-
-    /** For settings: the Debezium batch size follows the task's batch size. */
-    static int defaultBatch() {
-        return Math.min(TaskSettings.DEFAULT_BATCH_CHANGES, 20_000);
     }
 }

@@ -12,8 +12,8 @@ import java.util.Set;
 /**
  * The {@code postgres} source. Options: {@code url} or {@code host}/{@code port}/{@code database};
  * {@code user}, {@code password}; {@code slotName} and {@code publicationName} (default
- * {@code ferry_<task>}); {@code cdcBatchSize} (changes per capture batch, default 20000) and
- * {@code cdcPollMillis} (longest wait to fill one, default 500).
+ * {@code ferry_<task>}); {@code cdcBatchSize} (changes per capture batch) and {@code cdcPollMillis}
+ * (longest wait to fill one), which default to the task's BatchSplitSize and BatchApplyTimeoutMin.
  */
 public final class PostgresSourceFactory implements SourceFactory {
 
@@ -37,13 +37,27 @@ public final class PostgresSourceFactory implements SourceFactory {
 
     @Override
     public List<String> validate(EndpointConfig config) {
-        return PgEndpoint.validate(config);
+        List<String> problems = new java.util.ArrayList<>(PgEndpoint.validate(config));
+        for (String key : List.of("cdcBatchSize", "cdcPollMillis")) {
+            String v = config.get(key);
+            if (v != null) {
+                try {
+                    if (Long.parseLong(v.trim()) < 1) {
+                        problems.add("'" + key + "' must be at least 1, was " + v);
+                    }
+                } catch (NumberFormatException e) {
+                    problems.add("'" + key + "' must be a number, was '" + v + "'");
+                }
+            }
+        }
+        return problems;
     }
 
     @Override
     public Source create(EndpointConfig config) {
-        int batch = config.get("cdcBatchSize") == null ? PostgresSource.defaultBatch() : Integer.parseInt(config.get("cdcBatchSize"));
-        long poll = config.get("cdcPollMillis") == null ? 500 : Long.parseLong(config.get("cdcPollMillis"));
+        // 0: follow the task's ChangeProcessingTuning settings
+        int batch = config.get("cdcBatchSize") == null ? 0 : Integer.parseInt(config.get("cdcBatchSize").trim());
+        long poll = config.get("cdcPollMillis") == null ? 0 : Long.parseLong(config.get("cdcPollMillis").trim());
         return new PostgresSource(PgEndpoint.of(config), config.get("slotName"), config.get("publicationName"), batch, poll);
     }
 }
