@@ -155,7 +155,9 @@ public final class PgConnector implements AutoCloseable {
 
     private static String serverMessage(SQLException e) {
         if (e instanceof PSQLException p && p.getServerErrorMessage() != null && p.getServerErrorMessage().getMessage() != null) {
-            return p.getServerErrorMessage().getMessage();
+            // "where" names the COPY line and column a bad value came from
+            String where = p.getServerErrorMessage().getWhere();
+            return p.getServerErrorMessage().getMessage() + (where == null ? "" : " (" + where.lines().findFirst().orElse("") + ")");
         }
         String m = e.getMessage();
         return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
