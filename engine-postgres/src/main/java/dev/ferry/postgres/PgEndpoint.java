@@ -14,8 +14,10 @@ import java.util.Set;
 public record PgEndpoint(String url, String host, int port, String database, String user, String password,
                          int connectTimeoutSeconds) {
 
-    public static final Set<String> CONNECTION_KEYS = Set.of("url", "host", "port", "database", "user", "password",
-            "connectTimeoutSeconds");
+    /** Required by every PostgreSQL endpoint. */
+    public static final Set<String> REQUIRED_KEYS = Set.of("user");
+    /** Optional for every PostgreSQL endpoint; either url or host and database must be given. */
+    public static final Set<String> OPTIONAL_KEYS = Set.of("url", "host", "port", "database", "password", "connectTimeoutSeconds");
 
     public static PgEndpoint of(EndpointConfig c) {
         String url = c.get("url");

@@ -24,13 +24,12 @@ public final class PostgresSourceFactory implements SourceFactory {
 
     @Override
     public Set<String> requiredOptions() {
-        return Set.of("user");
+        return PgEndpoint.REQUIRED_KEYS;
     }
 
     @Override
     public Set<String> optionalOptions() {
-        Set<String> s = new HashSet<>(PgEndpoint.CONNECTION_KEYS);
-        s.remove("user");
+        Set<String> s = new HashSet<>(PgEndpoint.OPTIONAL_KEYS);
         s.addAll(Set.of("slotName", "publicationName", "cdcBatchSize", "cdcPollMillis"));
         return s;
     }

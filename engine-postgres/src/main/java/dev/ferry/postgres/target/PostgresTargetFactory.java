@@ -5,7 +5,6 @@ import dev.ferry.core.spi.Target;
 import dev.ferry.core.spi.TargetFactory;
 import dev.ferry.postgres.PgEndpoint;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -19,14 +18,12 @@ public final class PostgresTargetFactory implements TargetFactory {
 
     @Override
     public Set<String> requiredOptions() {
-        return Set.of("user");
+        return PgEndpoint.REQUIRED_KEYS;
     }
 
     @Override
     public Set<String> optionalOptions() {
-        Set<String> s = new HashSet<>(PgEndpoint.CONNECTION_KEYS);
-        s.remove("user");
-        return s;
+        return PgEndpoint.OPTIONAL_KEYS;
     }
 
     @Override
