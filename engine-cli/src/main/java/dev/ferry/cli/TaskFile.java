@@ -114,8 +114,7 @@ record TaskFile(String name, MigrationType migrationType, EndpointConfig source,
             return null;
         }
         Map<String, String> settings = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (!e.getValue().isValueNode()) {
                 problems.add(role + "." + e.getKey() + ": must be a single value");
                 continue;

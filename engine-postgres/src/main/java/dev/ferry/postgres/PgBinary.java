@@ -352,7 +352,7 @@ public final class PgBinary {
             out.writeInt(8);
             out.writeShort((short) 0);
             out.writeShort((short) 0);
-            out.writeShort((short) NUMERIC_POS);
+            out.writeShort(NUMERIC_POS);
             out.writeShort((short) dscale);
             return;
         }

@@ -14,7 +14,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -120,15 +119,13 @@ public record TaskSettings(TargetTablePrepMode targetTablePrepMode, int maxFullL
         int split = 0;
         String controlSchema = d.controlSchema();
 
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> section = it.next();
+        for (Map.Entry<String, JsonNode> section : root.properties()) {
             Set<String> keys = HONOURED.get(section.getKey());
             if (keys == null || !section.getValue().isObject()) {
                 ignored.add(section.getKey());
                 continue;
             }
-            for (Iterator<Map.Entry<String, JsonNode>> f = section.getValue().fields(); f.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = f.next();
+            for (Map.Entry<String, JsonNode> e : section.getValue().properties()) {
                 if (!keys.contains(e.getKey())) {
                     ignored.add(section.getKey() + "." + e.getKey());
                 }
