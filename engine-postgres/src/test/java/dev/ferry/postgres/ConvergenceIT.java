@@ -48,4 +48,39 @@ class ConvergenceIT extends EmbeddedPostgresTest {
         assertThat(status.fullLoadRows()).isGreaterThanOrEqualTo(95_000);
         assertThat(status.tables()).allSatisfy(t -> assertThat(t.inserts() + t.updates() + t.deletes()).isPositive());
     }
+
+    @Test
+    @DisplayName("when two tasks replicate two sources into one target at once, then each converges on its own")
+    void twoTasksInOneJvm() throws Exception {
+        String a = server.newDatabase("src_a");
+        String b = server.newDatabase("src_b");
+        String dst = server.newDatabase("dst");
+        try (Connection c = server.connect(a)) {
+            Tables.exec(c, "CREATE SCHEMA a", "CREATE TABLE a.items (id int PRIMARY KEY, v text)",
+                    "INSERT INTO a.items SELECT g, 'a' FROM generate_series(1, 20000) g");
+        }
+        try (Connection c = server.connect(b)) {
+            Tables.exec(c, "CREATE SCHEMA b", "CREATE TABLE b.items (id int PRIMARY KEY, v text)",
+                    "INSERT INTO b.items SELECT g, 'b' FROM generate_series(1, 30000) g");
+        }
+        try (FerryTask ta = Ferry.task("task-a").source(server.endpoint(a)).target(server.endpoint(dst)).build();
+             FerryTask tb = Ferry.task("task-b").source(server.endpoint(b)).target(server.endpoint(dst)).build()) {
+            ta.start();
+            tb.start();
+            assertThat(ta.awaitFullLoad(Duration.ofMinutes(1))).isTrue();
+            assertThat(tb.awaitFullLoad(Duration.ofMinutes(1))).isTrue();
+            try (Connection ca = server.connect(a); Connection cb = server.connect(b)) {
+                Tables.exec(ca, "UPDATE a.items SET v = 'a2' WHERE id % 2 = 0", "DELETE FROM a.items WHERE id % 5 = 0");
+                Tables.exec(cb, "UPDATE b.items SET v = 'b2' WHERE id % 3 = 0", "INSERT INTO b.items VALUES (0, 'zero')");
+            }
+            assertThat(ta.awaitInSync(Duration.ofMinutes(1))).isTrue();
+            assertThat(tb.awaitInSync(Duration.ofMinutes(1))).isTrue();
+        }
+        try (Connection sa = server.connect(a); Connection sb = server.connect(b); Connection t = server.connect(dst)) {
+            Tables.assertSameRows(sa, t, "a.items");
+            Tables.assertSameRows(sb, t, "b.items");
+            assertThat(Tables.rows(t, "(SELECT task_name, phase FROM ferry.ferry_checkpoint)"))
+                    .containsExactly("(task-a,CDC)", "(task-b,CDC)");
+        }
+    }
 }

@@ -62,7 +62,9 @@ final class PgChangeStream implements ChangeStream {
         p.setProperty("database.user", endpoint.user());
         p.setProperty("database.password", endpoint.password());
         p.setProperty("database.dbname", endpoint.database());
-        p.setProperty("topic.prefix", "ferry");
+        // Debezium names its JMX metrics after the prefix: one per task, so that tasks run side by side.
+        // It is also the offset partition, so it must stay the same for a task across restarts.
+        p.setProperty("topic.prefix", "ferry-" + taskName);
         p.setProperty("plugin.name", "pgoutput");
         p.setProperty("slot.name", slot);
         p.setProperty("publication.name", publication);

@@ -56,9 +56,19 @@ public final class PostgresTarget implements Target {
     public void prepareControlTables(String taskName, String controlSchema) {
         this.controlSchema = controlSchema;
         try (Connection c = connector.pooled(); Statement st = c.createStatement()) {
-            st.execute("CREATE SCHEMA IF NOT EXISTS " + PgIdentifiers.quote(controlSchema));
-            st.execute("CREATE TABLE IF NOT EXISTS " + checkpointTable(controlSchema) + " (task_name text PRIMARY KEY, "
-                    + "phase text NOT NULL, position text, updated_at timestamptz NOT NULL)");
+            c.setAutoCommit(false);
+            try {
+                lockDdl(st);
+                st.execute("CREATE SCHEMA IF NOT EXISTS " + PgIdentifiers.quote(controlSchema));
+                st.execute("CREATE TABLE IF NOT EXISTS " + checkpointTable(controlSchema) + " (task_name text PRIMARY KEY, "
+                        + "phase text NOT NULL, position text, updated_at timestamptz NOT NULL)");
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
         } catch (SQLException e) {
             throw connector.failure("creating the control table " + checkpointTable(controlSchema) + " failed", e);
         }
@@ -70,6 +80,7 @@ public final class PostgresTarget implements Target {
         try (Connection c = connector.pooled(); Statement st = c.createStatement()) {
             c.setAutoCommit(false);
             try {
+                lockDdl(st);
                 boolean exists;
                 try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(quote_ident(?) || '.' || quote_ident(?)) IS NOT NULL")) {
                     ps.setString(1, table.id().schema());
@@ -101,6 +112,17 @@ public final class PostgresTarget implements Target {
             throw connector.failure("preparing target table " + table.id() + " (" + mode + ") failed", e);
         }
     }
+
+    /**
+     * Serialises Ferry's DDL on this database for the rest of the transaction: "IF NOT EXISTS" is not
+     * safe against a concurrent creator (two tasks sharing a target would collide on the schema).
+     */
+    private static void lockDdl(Statement st) throws SQLException {
+        st.execute("SELECT pg_advisory_xact_lock(" + DDL_LOCK + ")");
+    }
+
+    /** An advisory lock key of Ferry's own ('ferry' in ASCII). */
+    private static final long DDL_LOCK = 0x6665727279L;
 
     static String createTableSql(TableSchema table) {
         StringJoiner cols = new StringJoiner(", ");
