@@ -45,12 +45,15 @@ final class PgChangeStream implements ChangeStream {
     private final ExecutorService executor;
     private final String taskName;
     private ChangeChunk lastCommitted;
+    /** The position of the last committed chunk: where a chunk that covers no complete record stays. */
+    private PgPosition lastPosition;
     private volatile boolean closed;
 
     PgChangeStream(String taskName, PgEndpoint endpoint, String slot, String publication, List<TableSchema> tables,
                    PgPosition from, int maxBatch, long pollMillis) {
         this.taskName = taskName;
         this.records = new DebeziumRecords(tables, SYNC_PREFIX);
+        this.lastPosition = from;
         Properties p = new Properties();
         p.setProperty("name", "ferry-" + taskName);
         p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
@@ -141,7 +144,10 @@ final class PgChangeStream implements ChangeStream {
         if (last == null) {
             return;
         }
-        ChangeChunk chunk = new ChangeChunk(events, PgPosition.of(last.sourcePartition(), last.sourceOffset()), ts, true, markers);
+        int covered = coveredRecords(batch);
+        PgPosition position = covered == 0 ? lastPosition
+                : PgPosition.of(batch.get(covered - 1).record().sourcePartition(), batch.get(covered - 1).record().sourceOffset());
+        ChangeChunk chunk = new ChangeChunk(events, position, ts, true, markers);
         // Wait for the task to take the chunk, then for the target commit.
         while (!handover.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
             if (closed) {
@@ -156,10 +162,43 @@ final class PgChangeStream implements ChangeStream {
                 commitLock.wait(100);
             }
         }
-        for (RecordChangeEvent<SourceRecord> e : batch) {
-            committer.markProcessed(e);
+        for (int i = 0; i < covered; i++) {
+            committer.markProcessed(batch.get(i));
         }
         committer.markBatchFinished();
+        lastPosition = position;
+    }
+
+    /**
+     * How many records of the batch its checkpoint may cover. The connector turns one WAL message into
+     * several records with the same offset (a key change: a delete, then a create; a TRUNCATE of several
+     * tables: one record per table), and an offset means "this message is done". A batch that ends
+     * inside such a group must not store the group's offset, or a restart would skip the rest of the
+     * message: it stores the offset before the group instead. The group's records are applied all the
+     * same; after a restart the whole message comes again and is applied again, which is idempotent
+     * for these records (deletes, upserts of keyed tables, truncates).
+     */
+    static int coveredRecords(List<RecordChangeEvent<SourceRecord>> batch) {
+        int n = batch.size();
+        SourceRecord last = batch.get(n - 1).record();
+        if (!mayContinueInNextBatch(last)) {
+            return n;
+        }
+        Object lsn = last.sourceOffset().get("lsn");
+        int i = n - 1;
+        while (i >= 0 && java.util.Objects.equals(batch.get(i).record().sourceOffset().get("lsn"), lsn)) {
+            i--;
+        }
+        return i + 1;
+    }
+
+    /** The first half of a key change (a delete carrying the new key), or a truncate. */
+    static boolean mayContinueInNextBatch(SourceRecord r) {
+        if (r.headers().lastWithName("__debezium.newkey") != null) {
+            return true;
+        }
+        return r.value() instanceof org.apache.kafka.connect.data.Struct s && s.schema().field("op") != null
+                && "t".equals(s.getString("op"));
     }
 
     @Override
