@@ -107,13 +107,33 @@ final class DebeziumRecords {
         Struct before = envelope.getStruct("before");
         Struct after = envelope.getStruct("after");
         ChangeEvent event = switch (op) {
-            case "c", "r" -> new ChangeEvent.Insert(table, row(schema, after));
+            case "c", "r" -> new ChangeEvent.Insert(table, movedRow(schema, record, row(schema, after)));
             case "u" -> new ChangeEvent.Update(table, before == null ? null : beforeImage(schema, before), row(schema, after));
             case "d" -> new ChangeEvent.Delete(table, beforeImage(schema, before));
             case "t" -> new ChangeEvent.Truncate(table);
             default -> throw new SourceException("table " + table + ": unknown change operation '" + op + "'");
         };
         return new Change(event, ts);
+    }
+
+    /**
+     * The new row of a key change arrives as a create (after a delete of the old key). A TOASTed
+     * value that did not change is not in it, and there is no row under the new key to keep it
+     * from: writing the row would lose that value, so the change is refused with the fix.
+     */
+    private static Object[] movedRow(TableSchema schema, SourceRecord record, Object[] row) {
+        if (record.headers().lastWithName("__debezium.oldkey") == null) {
+            return row;
+        }
+        for (int i = 0; i < row.length; i++) {
+            if (row[i] == Unchanged.VALUE) {
+                throw new SourceException("table " + schema.id() + ": the key of a row changed while its large (TOASTed) column "
+                        + schema.columns().get(i).name() + " kept its value, which PostgreSQL does not send under REPLICA "
+                        + "IDENTITY DEFAULT. Run ALTER TABLE " + schema.id() + " REPLICA IDENTITY FULL on the source, then "
+                        + "reload the task (ferry run --reload)");
+            }
+        }
+        return row;
     }
 
     /**
