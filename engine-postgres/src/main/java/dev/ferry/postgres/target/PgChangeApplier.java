@@ -33,6 +33,7 @@ import java.util.StringJoiner;
  */
 final class PgChangeApplier implements ChangeApplier {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PgChangeApplier.class);
     private static final String OP = "_ferry_op";
     private static final String UNCHANGED = "_ferry_unchanged";
 
@@ -175,7 +176,12 @@ final class PgChangeApplier implements ChangeApplier {
                 st.executeUpdate(plan.upsertSql);
             }
             if (partial > 0) {
-                st.executeUpdate(plan.partialUpdateSql);
+                int updated = st.executeUpdate(plan.partialUpdateSql);
+                if (updated < partial) {
+                    // Such an update can only complete a row the target has; say so rather than drop it quietly.
+                    LOG.warn("table {}: {} update(s) left large values unchanged for rows the target does not have; "
+                            + "those rows were not written (reload the table to bring them)", plan.schema.id(), partial - updated);
+                }
             }
         }
         // ON COMMIT DELETE ROWS empties staging at commit; a second table in this batch has its own.
