@@ -67,7 +67,9 @@ final class PgChangeStream implements ChangeStream {
         p.setProperty("database.dbname", endpoint.database());
         // Debezium names its JMX metrics after the prefix: one per task, so that tasks run side by side.
         // It is also the offset partition, so it must stay the same for a task across restarts.
-        p.setProperty("topic.prefix", "ferry-" + taskName);
+        String prefix = "ferry-" + taskName;
+        p.setProperty("topic.prefix", prefix);
+        unregisterStaleMetrics(prefix);
         p.setProperty("plugin.name", "pgoutput");
         p.setProperty("slot.name", slot);
         p.setProperty("publication.name", publication);
@@ -116,6 +118,25 @@ final class PgChangeStream implements ChangeStream {
         });
         executor.execute(engine);
         LOG.info("task {}: change capture started on slot {} from {}", taskName, slot, from.describe());
+    }
+
+    /**
+     * An engine of this task that was killed (an abort, a crash of the task thread) may not have
+     * removed its JMX metrics; the connector would then wait a minute per metrics group for the
+     * names to free up. Only one engine of a task runs at a time (the slot is exclusive), so
+     * whatever is registered under this prefix now is stale.
+     */
+    static void unregisterStaleMetrics(String prefix) {
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        try {
+            for (javax.management.ObjectName name : server.queryNames(new javax.management.ObjectName("debezium.postgres:*"), null)) {
+                if (prefix.equals(name.getKeyProperty("server"))) {
+                    server.unregisterMBean(name);
+                }
+            }
+        } catch (javax.management.JMException e) {
+            LOG.debug("could not remove stale Debezium metrics of {}: {}", prefix, e.toString());
+        }
     }
 
     private void handleBatch(List<RecordChangeEvent<SourceRecord>> batch,
@@ -224,6 +245,8 @@ final class PgChangeStream implements ChangeStream {
         synchronized (commitLock) {
             commitLock.notifyAll();
         }
+        // Let the engine stop in order (and release its metrics) even when this thread was interrupted.
+        boolean interrupted = Thread.interrupted();
         try {
             engine.close();
         } catch (IOException e) {
@@ -236,6 +259,9 @@ final class PgChangeStream implements ChangeStream {
             }
         } catch (InterruptedException e) {
             executor.shutdownNow();
+            interrupted = true;
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }
