@@ -33,7 +33,10 @@ final class PgCatalog {
     }
 
     private static final String COLUMNS = """
-            SELECT n.nspname, c.relname, c.reltuples::bigint, c.relreplident, a.attname, a.atttypmod, a.attnotnull,
+            SELECT n.nspname, c.relname,
+                   -- a table never analysed has reltuples -1; the statistics' live row count is a fair guess then
+                   CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint ELSE coalesce(s.n_live_tup, -1) END,
+                   c.relreplident, a.attname, a.atttypmod, a.attnotnull,
                    t.typname, t.typtype, bt.typname AS basename, bt.typtype AS basetype, a.attndims,
                    format_type(a.atttypid, a.atttypmod)
             FROM pg_class c
@@ -41,6 +44,7 @@ final class PgCatalog {
             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
             JOIN pg_type t ON t.oid = a.atttypid
             LEFT JOIN pg_type bt ON bt.oid = t.typbasetype
+            LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
             WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
               AND n.nspname NOT IN ('pg_catalog', 'information_schema')
               AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'
