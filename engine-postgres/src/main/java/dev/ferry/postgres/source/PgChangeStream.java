@@ -92,7 +92,9 @@ final class PgChangeStream implements ChangeStream {
         p.setProperty("max.queue.size.in.bytes", String.valueOf(256L << 20));
         p.setProperty("poll.interval.ms", String.valueOf(pollMillis));
         p.setProperty("status.update.interval.ms", "1000");
-        p.setProperty("errors.max.retries", "3");
+        // a lost replication connection is retried by the connector: 10 times, 3 s apart
+        p.setProperty("errors.max.retries", "10");
+        p.setProperty("retriable.restart.connector.wait.ms", "3000");
         // a restarted task may find the slot still held for a moment by the process it replaces
         p.setProperty("slot.max.retries", "30");
         p.setProperty("slot.retry.delay.ms", "500");
