@@ -37,8 +37,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -47,7 +45,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One migration task: full load of the selected tables, then CDC, between one source and one
@@ -62,9 +59,6 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class FerryTask implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FerryTask.class);
-    private static final int BLOCK_ROWS = 1024;
-    private static final long BLOCK_BYTES = 4L << 20;
-    private static final int QUEUED_BLOCKS = 4;
     private static final int MAX_REMEMBERED_MARKERS = 1024;
     private static final int APPLY_ATTEMPTS = 5;
 
@@ -440,78 +434,20 @@ public final class FerryTask implements AutoCloseable {
         publish();
         try {
             target.prepareTable(table, settings.targetTablePrepMode());
-            long read;
             long written;
-            // At most QUEUED_BLOCKS blocks of 1024 rows or 4 MiB wait between reader and writer.
-            BlockingQueue<Object[][]> queue = new ArrayBlockingQueue<>(QUEUED_BLOCKS);
-            AtomicReference<Throwable> readFailure = new AtomicReference<>();
-            long[] readCount = new long[1];
             try (BulkReader reader = source.openBulkReader(table, null);
                  BulkWriter writer = target.openBulkWriter(table)) {
-                Thread readerThread = newWorker("read-" + table.id().name(), () -> {
-                    Object[][] block = new Object[BLOCK_ROWS][];
-                    int[] n = {0};
-                    long[] bytes = {0};
-                    Object[][][] current = {block};
-                    try {
-                        readCount[0] = reader.read(row -> {
-                            current[0][n[0]++] = row;
-                            bytes[0] += RowSize.estimate(row);
-                            // Blocks end at a row count or a byte size, so memory stays bounded for wide rows too.
-                            if (n[0] == BLOCK_ROWS || bytes[0] >= BLOCK_BYTES) {
-                                queue.put(n[0] == BLOCK_ROWS ? current[0] : java.util.Arrays.copyOf(current[0], n[0]));
-                                current[0] = new Object[BLOCK_ROWS][];
-                                n[0] = 0;
-                                bytes[0] = 0;
-                            }
-                        });
-                        if (n[0] > 0) {
-                            queue.put(java.util.Arrays.copyOf(current[0], n[0]));
+                written = RowPipe.run(table.id(), reader, writer, c.fullLoadRows, (what, body) -> {
+                    Thread t = newWorker(what, () -> {
+                        try {
+                            body.run();
+                        } finally {
+                            workers.remove(Thread.currentThread());
                         }
-                        queue.put(new Object[0][]);
-                    } catch (Throwable e) {
-                        readFailure.set(e);
-                        // End the stream at once: what is queued is useless after a failure.
-                        boolean offered = false;
-                        while (!offered) {
-                            queue.clear();
-                            offered = queue.offer(new Object[0][]);
-                        }
-                    }
+                    });
+                    t.start();
+                    return t;
                 });
-                readerThread.start();
-                try {
-                    while (true) {
-                        Object[][] block = queue.take();
-                        if (block.length == 0) {
-                            break;
-                        }
-                        for (Object[] row : block) {
-                            writer.write(row);
-                        }
-                        c.fullLoadRows.addAndGet(block.length);
-                    }
-                    readerThread.join();
-                } finally {
-                    if (readerThread.isAlive()) {
-                        reader.close();
-                        readerThread.interrupt();
-                        readerThread.join(10_000);
-                    }
-                    workers.remove(readerThread);
-                }
-                if (readFailure.get() != null) {
-                    Throwable f = readFailure.get();
-                    if (f instanceof Exception e) {
-                        throw e;
-                    }
-                    throw new FerryException("reading " + table.id() + " failed", f);
-                }
-                written = writer.finish();
-                read = readCount[0];
-            }
-            if (read != written) {
-                throw new FerryException("table " + table.id() + ": read " + read + " rows but the target accepted " + written);
             }
             c.fullLoadRows.set(written);
             c.loadEnded = Instant.now();
