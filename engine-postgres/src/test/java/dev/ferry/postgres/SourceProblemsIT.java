@@ -3,6 +3,7 @@ package dev.ferry.postgres;
 import dev.ferry.core.Endpoints;
 import dev.ferry.core.Ferry;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.mapping.TableMappings;
 import dev.ferry.core.spi.Source;
 import dev.ferry.core.task.FerryTask;
 import dev.ferry.core.task.TaskState;
@@ -72,6 +73,29 @@ class SourceProblemsIT extends EmbeddedPostgresTest {
         }
         try (Connection s = server.connect(src); Connection t = server.connect(dst)) {
             Tables.assertSameRows(s, t, "public.t");
+        }
+    }
+
+    @Test
+    @DisplayName("when the selection grows while a task is in CDC, then resuming names the new tables and asks for a reload")
+    void selectionGrewSinceTheStart() throws Exception {
+        String src = server.newDatabase("src");
+        String dst = server.newDatabase("dst");
+        try (Connection c = server.connect(src)) {
+            Tables.exec(c, "CREATE TABLE a (id int PRIMARY KEY)", "CREATE TABLE b (id int PRIMARY KEY)", "INSERT INTO b VALUES (1)");
+        }
+        TableMappings onlyA = TableMappings.parse("""
+                {"rules": [{"rule-type": "selection", "rule-id": "1", "rule-action": "include",
+                  "object-locator": {"schema-name": "public", "table-name": "a"}}]}""", "a.json");
+        try (FerryTask task = Ferry.task("grow").source(server.endpoint(src)).target(server.endpoint(dst)).tableMappings(onlyA).build()) {
+            task.start();
+            assertThat(task.awaitInSync(Duration.ofSeconds(60))).isTrue();
+        }
+        try (FerryTask task = Ferry.task("grow").source(server.endpoint(src)).target(server.endpoint(dst)).build()) {
+            task.start();
+            assertThat(task.awaitFinished(Duration.ofSeconds(60))).isTrue();
+            assertThat(task.status().error()).contains("public.b were not selected when task grow started")
+                    .contains("--reload");
         }
     }
 }

@@ -243,6 +243,28 @@ public final class PostgresSource implements Source {
                             + from.describe() + "; start the task again with a full load (ferry run --reload)");
                 }
             }
+            // A table selected now but not when the task started was never loaded and is not captured.
+            List<String> missing = new ArrayList<>();
+            try (PreparedStatement pub = c.prepareStatement(
+                    "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ?")) {
+                pub.setString(1, publication(taskName));
+                java.util.Set<TableId> published = new java.util.HashSet<>();
+                try (ResultSet rs = pub.executeQuery()) {
+                    while (rs.next()) {
+                        published.add(new TableId(rs.getString(1), rs.getString(2)));
+                    }
+                }
+                for (TableSchema t : tables) {
+                    if (!published.contains(t.id())) {
+                        missing.add(t.id().toString());
+                    }
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new SourceException("table(s) " + String.join(", ", missing) + " were not selected when task " + taskName
+                        + " started, so they were never loaded nor captured; start the task again with a full load "
+                        + "(ferry run --reload) to add them");
+            }
         } catch (SQLException e) {
             throw connector.failure("checking replication slot " + slot + " failed", e);
         }
