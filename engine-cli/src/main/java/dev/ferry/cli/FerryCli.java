@@ -7,8 +7,6 @@ import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
-import java.util.Set;
 
 /** The ferry command. Errors print as one line per problem; stack traces only with --verbose. */
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1.0",
@@ -29,7 +27,7 @@ public final class FerryCli {
         CommandLine cl = new CommandLine(new FerryCli());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
-            err.println("ferry: " + (ex instanceof ConfigurationException ? "" : "error: ") + message(ex));
+            err.println("ferry: " + (ex instanceof ConfigurationException ? "" : "error: ") + FerryException.describe(ex));
             if (verbose) {
                 ex.printStackTrace(err);
             } else if (!(ex instanceof FerryException)) {
@@ -39,22 +37,6 @@ public final class FerryCli {
             return ex instanceof ConfigurationException ? 2 : 1;
         });
         return cl.execute(args);
-    }
-
-    /** The message chain without stack frames; never includes a password (messages never carry one). */
-    static String message(Throwable t) {
-        Set<String> parts = new LinkedHashSet<>();
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
-            boolean covered = parts.stream().anyMatch(p -> p.contains(m));
-            if (!covered) {
-                parts.add(m);
-            }
-            if (c instanceof FerryException && c.getCause() != null && !(c.getCause() instanceof FerryException)) {
-                break;
-            }
-        }
-        return String.join(": ", parts);
     }
 
     /** Quiet by default (the CLI prints progress itself); --verbose shows Ferry's log and warnings of the libraries. */

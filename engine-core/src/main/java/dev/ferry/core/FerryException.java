@@ -12,4 +12,26 @@ public class FerryException extends RuntimeException {
     public FerryException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * The message chain of a failure for one line of output: each cause's message once, joined by
+     * ": ", without stack frames. Stops after a FerryException whose cause is not one, because its
+     * message already explains that cause (a driver error, say).
+     */
+    public static String describe(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+            if (sb.indexOf(m) < 0) {
+                if (sb.length() > 0) {
+                    sb.append(": ");
+                }
+                sb.append(m);
+            }
+            if (c instanceof FerryException && !(c.getCause() instanceof FerryException)) {
+                break;
+            }
+        }
+        return sb.toString();
+    }
 }

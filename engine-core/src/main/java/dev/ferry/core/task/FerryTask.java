@@ -372,7 +372,7 @@ public final class FerryTask implements AutoCloseable {
                 LOG.info("task {}: stopped{}", name, aborted ? " (aborted)" : "");
             } else {
                 state = TaskState.FAILED;
-                error = describe(t);
+                error = FerryException.describe(t);
                 LOG.error("task {}: failed: {}", name, error);
                 LOG.debug("task {}: failure detail", name, t);
             }
@@ -408,7 +408,7 @@ public final class FerryTask implements AutoCloseable {
                 try {
                     futures.get(i).get();
                 } catch (java.util.concurrent.ExecutionException e) {
-                    failures.add(order.get(i).id() + ": " + describe(e.getCause()));
+                    failures.add(order.get(i).id() + ": " + FerryException.describe(e.getCause()));
                 } catch (java.util.concurrent.CancellationException e) {
                     failures.add(order.get(i).id() + ": cancelled");
                 }
@@ -460,7 +460,7 @@ public final class FerryTask implements AutoCloseable {
                 c.state = TableState.TABLE_CANCELLED;
             } else {
                 c.state = TableState.TABLE_ERROR;
-                c.error = describe(e);
+                c.error = FerryException.describe(e);
             }
             throw e;
         } finally {
@@ -637,26 +637,6 @@ public final class FerryTask implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    /** The message chain of an error, most specific last, without stack frames. */
-    static String describe(Throwable t) {
-        StringBuilder sb = new StringBuilder();
-        Set<String> seen = new LinkedHashSet<>();
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
-            if (seen.add(m) && (sb.length() == 0 || !sb.toString().contains(m))) {
-                if (sb.length() > 0) {
-                    sb.append(": ");
-                }
-                sb.append(m);
-            }
-            // A FerryException's message already explains its non-Ferry cause (a driver error, say).
-            if (c instanceof FerryException && !(c.getCause() instanceof FerryException)) {
-                break;
-            }
-        }
-        return sb.toString();
     }
 
     private static void closeQuietly(AutoCloseable c) {
