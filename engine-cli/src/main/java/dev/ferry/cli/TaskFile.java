@@ -154,21 +154,12 @@ record TaskFile(String name, MigrationType migrationType, EndpointConfig source,
         }
         EndpointConfig config = new EndpointConfig(type, settings);
         try {
-            Endpoints.check(factory(kind, type), config, role);
+            Endpoints.check(Endpoints.find(kind, type, role), config, role);
         } catch (ConfigurationException e) {
             for (String p : e.problems()) {
                 problems.add(role + ": " + p);
             }
         }
         return config;
-    }
-
-    private static dev.ferry.core.spi.EndpointFactory factory(Class<? extends dev.ferry.core.spi.EndpointFactory> kind, String type) {
-        for (dev.ferry.core.spi.EndpointFactory f : java.util.ServiceLoader.load(kind, TaskFile.class.getClassLoader())) {
-            if (f.identifier().equals(type)) {
-                return f;
-            }
-        }
-        throw new ConfigurationException("unknown endpoint type " + type);
     }
 }

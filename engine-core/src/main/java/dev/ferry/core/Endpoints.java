@@ -45,7 +45,13 @@ public final class Endpoints {
         return ids;
     }
 
-    private static <F extends EndpointFactory> F find(Class<F> kind, String id, String role) {
+    /**
+     * The factory of {@code kind} named {@code id}.
+     *
+     * @param role "source" or "target", for the message
+     * @throws ConfigurationException naming the known identifiers when none matches
+     */
+    public static <F extends EndpointFactory> F find(Class<F> kind, String id, String role) {
         for (F f : ServiceLoader.load(kind, Endpoints.class.getClassLoader())) {
             if (f.identifier().equals(id)) {
                 return f;
