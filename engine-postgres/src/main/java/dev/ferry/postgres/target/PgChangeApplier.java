@@ -302,15 +302,14 @@ final class PgChangeApplier implements ChangeApplier {
             plan.partialUpdateSql = partialSet.length() == 0 ? "SELECT 1"
                     : "UPDATE " + table + " t SET " + partialSet + " FROM " + plan.staging + " s WHERE s." + OP
                     + " = 'U' AND s." + UNCHANGED + " IS NOT NULL AND " + keyMatch;
-            PgType[] types = plan.target.types();
-            plan.copy = new PgCopyWriter(schema.id(), plan.target.columns(), types);
+            plan.copy = new PgCopyWriter(schema.id(), plan.target.columns(), plan.target.types());
         } else {
             StringJoiner match = new StringJoiner(" AND ");
             StringJoiner params = new StringJoiner(", ");
             for (int i = 0; i < cols.size(); i++) {
                 PgType t = plan.target.types()[i];
                 String q = PgIdentifiers.quote(cols.get(i));
-                String cast = castFor(plan.target, i);
+                String cast = plan.target.castTypes()[i];
                 // json and xml have no equality operator: compare their text
                 if (t == PgType.JSON || t == PgType.XML) {
                     match.add("x." + q + "::text IS NOT DISTINCT FROM ?::text");
@@ -325,20 +324,6 @@ final class PgChangeApplier implements ChangeApplier {
         }
         plans.put(schema.id(), plan);
         return plan;
-    }
-
-    private String castFor(PgTargetTable target, int i) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement("""
-                SELECT format_type(a.atttypid, NULL) FROM pg_attribute a
-                WHERE a.attrelid = (quote_ident(?) || '.' || quote_ident(?))::regclass AND a.attname = ?""")) {
-            ps.setString(1, target.schema().id().schema());
-            ps.setString(2, target.schema().id().name());
-            ps.setString(3, target.columns()[i]);
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
-        }
     }
 
     private void rollbackQuietly() {

@@ -14,14 +14,17 @@ import java.util.Map;
 /**
  * A target table as it really is: the wire type of each column the source sends, read from the
  * target's catalog after preparation, so that a pre-existing table with wider types still loads.
+ * {@code castTypes} are the column types without modifiers, for casting text parameters.
  */
-record PgTargetTable(TableSchema schema, String[] columns, PgType[] types) {
+record PgTargetTable(TableSchema schema, String[] columns, PgType[] types, String[] castTypes) {
 
     static PgTargetTable resolve(Connection c, TableSchema schema) throws SQLException {
         Map<String, PgType> actual = new HashMap<>();
         Map<String, String> names = new HashMap<>();
+        Map<String, String> casts = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT a.attname, coalesce(bt.typname, t.typname), coalesce(bt.typtype, t.typtype), format_type(a.atttypid, a.atttypmod)
+                SELECT a.attname, coalesce(bt.typname, t.typname), coalesce(bt.typtype, t.typtype), format_type(a.atttypid, a.atttypmod),
+                       format_type(a.atttypid, NULL)
                 FROM pg_attribute a
                 JOIN pg_type t ON t.oid = a.atttypid
                 LEFT JOIN pg_type bt ON bt.oid = t.typbasetype AND t.typtype = 'd'
@@ -33,11 +36,13 @@ record PgTargetTable(TableSchema schema, String[] columns, PgType[] types) {
                     PgType t = PgType.ofTypeName(rs.getString(2), rs.getString(3).charAt(0));
                     actual.put(rs.getString(1), t);
                     names.put(rs.getString(1), rs.getString(4));
+                    casts.put(rs.getString(1), rs.getString(5));
                 }
             }
         }
         String[] columns = new String[schema.columns().size()];
         PgType[] types = new PgType[columns.length];
+        String[] castTypes = new String[columns.length];
         for (int i = 0; i < columns.length; i++) {
             String name = schema.columns().get(i).name();
             if (!names.containsKey(name)) {
@@ -49,7 +54,8 @@ record PgTargetTable(TableSchema schema, String[] columns, PgType[] types) {
             }
             columns[i] = name;
             types[i] = actual.get(name);
+            castTypes[i] = casts.get(name);
         }
-        return new PgTargetTable(schema, columns, types);
+        return new PgTargetTable(schema, columns, types, castTypes);
     }
 }
