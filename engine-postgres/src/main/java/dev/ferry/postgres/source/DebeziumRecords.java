@@ -154,11 +154,7 @@ final class DebeziumRecords {
             if (f == null) {
                 throw new SourceException("table " + schema.id() + ": the old row has no key column " + c.name());
             }
-            try {
-                row[k] = value(c.type().kind(), f.schema(), struct.get(f));
-            } catch (RuntimeException e) {
-                throw new SourceException("table " + schema.id() + ", column " + c.name() + ": " + e.getMessage(), e);
-            }
+            row[k] = column(schema, c, f, struct);
         }
         return row;
     }
@@ -179,14 +175,18 @@ final class DebeziumRecords {
         Object[] row = new Object[order.length];
         for (int i = 0; i < order.length; i++) {
             Field f = fields.get(order[i]);
-            Column c = schema.columns().get(i);
-            try {
-                row[i] = value(c.type().kind(), f.schema(), struct.get(f));
-            } catch (RuntimeException e) {
-                throw new SourceException("table " + schema.id() + ", column " + c.name() + ": " + e.getMessage(), e);
-            }
+            row[i] = column(schema, schema.columns().get(i), f, struct);
         }
         return row;
+    }
+
+    /** One column's value, with a failure naming the table and column. */
+    private static Object column(TableSchema schema, Column c, Field f, Struct struct) {
+        try {
+            return value(c.type().kind(), f.schema(), struct.get(f));
+        } catch (RuntimeException e) {
+            throw new SourceException("table " + schema.id() + ", column " + c.name() + ": " + e.getMessage(), e);
+        }
     }
 
     private static List<String> names(List<Field> fields) {
