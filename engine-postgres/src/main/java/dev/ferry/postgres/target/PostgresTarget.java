@@ -55,53 +55,60 @@ public final class PostgresTarget implements Target {
     @Override
     public void prepareControlTables(String taskName, String controlSchema) {
         this.controlSchema = controlSchema;
-        try (Connection c = connector.pooled(); Statement st = c.createStatement()) {
-            c.setAutoCommit(false);
-            try {
-                lockDdl(st);
-                st.execute("CREATE SCHEMA IF NOT EXISTS " + PgIdentifiers.quote(controlSchema));
-                st.execute("CREATE TABLE IF NOT EXISTS " + checkpointTable(controlSchema) + " (task_name text PRIMARY KEY, "
-                        + "phase text NOT NULL, position text, updated_at timestamptz NOT NULL)");
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw connector.failure("creating the control table " + checkpointTable(controlSchema) + " failed", e);
-        }
+        inDdlTransaction("creating the control table " + checkpointTable(controlSchema), (c, st) -> {
+            st.execute("CREATE SCHEMA IF NOT EXISTS " + PgIdentifiers.quote(controlSchema));
+            st.execute("CREATE TABLE IF NOT EXISTS " + checkpointTable(controlSchema) + " (task_name text PRIMARY KEY, "
+                    + "phase text NOT NULL, position text, updated_at timestamptz NOT NULL)");
+            return null;
+        });
     }
 
     @Override
-    public synchronized void prepareTable(TableSchema table, TargetTablePrepMode mode) {
+    public void prepareTable(TableSchema table, TargetTablePrepMode mode) {
         String name = PgIdentifiers.quote(table.id());
+        boolean existed = inDdlTransaction("preparing target table " + table.id() + " (" + mode + ")", (c, st) -> {
+            boolean exists;
+            try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(quote_ident(?) || '.' || quote_ident(?)) IS NOT NULL")) {
+                ps.setString(1, table.id().schema());
+                ps.setString(2, table.id().name());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    exists = rs.getBoolean(1);
+                }
+            }
+            if (exists && mode == TargetTablePrepMode.DROP_AND_CREATE) {
+                st.execute("DROP TABLE " + name);
+                exists = false;
+            }
+            if (!exists) {
+                st.execute("CREATE SCHEMA IF NOT EXISTS " + PgIdentifiers.quote(table.id().schema()));
+                st.execute(createTableSql(table));
+            } else if (mode == TargetTablePrepMode.TRUNCATE_BEFORE_LOAD) {
+                st.execute("TRUNCATE " + name);
+            }
+            return exists;
+        });
+        LOG.debug("table {} prepared ({})", table.id(), existed ? mode : "created");
+    }
+
+    /** DDL work on one connection and statement, inside the transaction {@link #inDdlTransaction} opens. */
+    @FunctionalInterface
+    private interface DdlWork<T> {
+        T run(Connection c, Statement st) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction holding Ferry's DDL lock on this database: "IF NOT EXISTS"
+     * is not safe against a concurrent creator (two tasks sharing a target would collide on a schema).
+     */
+    private <T> T inDdlTransaction(String what, DdlWork<T> work) {
         try (Connection c = connector.pooled(); Statement st = c.createStatement()) {
             c.setAutoCommit(false);
             try {
-                lockDdl(st);
-                boolean exists;
-                try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(quote_ident(?) || '.' || quote_ident(?)) IS NOT NULL")) {
-                    ps.setString(1, table.id().schema());
-                    ps.setString(2, table.id().name());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        exists = rs.getBoolean(1);
-                    }
-                }
-                if (exists && mode == TargetTablePrepMode.DROP_AND_CREATE) {
-                    st.execute("DROP TABLE " + name);
-                    exists = false;
-                }
-                if (!exists) {
-                    st.execute("CREATE SCHEMA IF NOT EXISTS " + PgIdentifiers.quote(table.id().schema()));
-                    st.execute(createTableSql(table));
-                } else if (mode == TargetTablePrepMode.TRUNCATE_BEFORE_LOAD) {
-                    st.execute("TRUNCATE " + name);
-                }
+                st.execute("SELECT pg_advisory_xact_lock(" + DDL_LOCK + ")");
+                T result = work.run(c, st);
                 c.commit();
-                LOG.debug("table {} prepared ({})", table.id(), exists ? mode : "created");
+                return result;
             } catch (SQLException e) {
                 c.rollback();
                 throw e;
@@ -109,16 +116,8 @@ public final class PostgresTarget implements Target {
                 c.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw connector.failure("preparing target table " + table.id() + " (" + mode + ") failed", e);
+            throw connector.failure(what + " failed", e);
         }
-    }
-
-    /**
-     * Serialises Ferry's DDL on this database for the rest of the transaction: "IF NOT EXISTS" is not
-     * safe against a concurrent creator (two tasks sharing a target would collide on the schema).
-     */
-    private static void lockDdl(Statement st) throws SQLException {
-        st.execute("SELECT pg_advisory_xact_lock(" + DDL_LOCK + ")");
     }
 
     /** An advisory lock key of Ferry's own ('ferry' in ASCII). */
