@@ -7,15 +7,14 @@ import dev.ferry.core.model.ChangeEvent;
 import dev.ferry.core.model.SourcePosition;
 import dev.ferry.core.model.TableId;
 import dev.ferry.core.model.TableSchema;
-import dev.ferry.core.spi.BulkReader;
-import dev.ferry.core.spi.CdcMark;
 import dev.ferry.core.spi.ChangeApplier;
 import dev.ferry.core.spi.ChangeChunk;
+import dev.ferry.core.spi.BatchLimits;
 import dev.ferry.core.spi.ChangeStream;
+import dev.ferry.core.spi.ForwardingChangeStream;
+import dev.ferry.core.spi.ForwardingSource;
 import dev.ferry.core.spi.Checkpoint;
-import dev.ferry.core.spi.KeyRange;
 import dev.ferry.core.spi.Source;
-import dev.ferry.core.spi.SyncPoint;
 import dev.ferry.core.spi.Target;
 import dev.ferry.core.task.FerryTask;
 import dev.ferry.core.task.MigrationType;
@@ -280,13 +279,12 @@ final class BenchCommand {
     }
 
     /** A source that records every change event its stream delivers (for replaying them from memory). */
-    static final class RecordingSource implements Source {
+    static final class RecordingSource extends ForwardingSource {
         private volatile TableSchema items;
-        private final Source delegate;
         private final List<ChangeEvent> recorded;
 
         RecordingSource(Source delegate, List<ChangeEvent> recorded) {
-            this.delegate = delegate;
+            super(delegate);
             this.recorded = recorded;
         }
 
@@ -302,54 +300,17 @@ final class BenchCommand {
         }
 
         @Override
-        public CdcMark markCdcStart(String taskName, List<TableSchema> tables) {
-            return delegate.markCdcStart(taskName, tables);
-        }
-
-        @Override
-        public BulkReader openBulkReader(TableSchema table, KeyRange range) {
-            return delegate.openBulkReader(table, range);
-        }
-
-        @Override
-        public ChangeStream openChangeStream(String taskName, List<TableSchema> tables, SourcePosition from,
-                                             dev.ferry.core.spi.BatchLimits limits) {
-            ChangeStream stream = delegate.openChangeStream(taskName, tables, from, limits);
-            return new ChangeStream() {
+        public ChangeStream openChangeStream(String taskName, List<TableSchema> tables, SourcePosition from, BatchLimits limits) {
+            return new ForwardingChangeStream(delegate.openChangeStream(taskName, tables, from, limits)) {
                 @Override
                 public ChangeChunk poll(long timeout, TimeUnit unit) throws InterruptedException {
-                    ChangeChunk c = stream.poll(timeout, unit);
+                    ChangeChunk c = delegate.poll(timeout, unit);
                     if (c != null) {
                         recorded.addAll(c.events());
                     }
                     return c;
                 }
-
-                @Override
-                public void committed(ChangeChunk chunk) throws InterruptedException {
-                    stream.committed(chunk);
-                }
-
-                @Override
-                public void close() {
-                    stream.close();
-                }
             };
-        }
-
-        @Override
-        public SourcePosition decodePosition(String serialized) {
-            return delegate.decodePosition(serialized);
-        }
-
-        @Override
-        public SyncPoint requestSyncPoint(String taskName) {
-            return delegate.requestSyncPoint(taskName);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }

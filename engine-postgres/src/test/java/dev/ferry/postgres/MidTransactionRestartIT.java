@@ -6,13 +6,11 @@ import dev.ferry.core.model.ChangeEvent;
 import dev.ferry.core.model.SourcePosition;
 import dev.ferry.core.model.TableSchema;
 import dev.ferry.core.spi.BatchLimits;
-import dev.ferry.core.spi.BulkReader;
-import dev.ferry.core.spi.CdcMark;
 import dev.ferry.core.spi.ChangeChunk;
 import dev.ferry.core.spi.ChangeStream;
-import dev.ferry.core.spi.KeyRange;
+import dev.ferry.core.spi.ForwardingChangeStream;
+import dev.ferry.core.spi.ForwardingSource;
 import dev.ferry.core.spi.Source;
-import dev.ferry.core.spi.SyncPoint;
 import dev.ferry.core.task.FerryTask;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -102,69 +100,27 @@ class MidTransactionRestartIT extends EmbeddedPostgresTest {
     }
 
     /** Blocks the task forever after the first committed chunk that matches, as a process frozen there would. */
-    static final class KillingSource implements Source {
-        final Source delegate;
+    static final class KillingSource extends ForwardingSource {
         final Predicate<ChangeChunk> when;
         final CountDownLatch fired = new CountDownLatch(1);
 
         KillingSource(Source delegate, Predicate<ChangeChunk> when) {
-            this.delegate = delegate;
+            super(delegate);
             this.when = when;
         }
 
         @Override
         public ChangeStream openChangeStream(String taskName, List<TableSchema> tables, SourcePosition from, BatchLimits limits) {
-            ChangeStream stream = delegate.openChangeStream(taskName, tables, from, limits);
-            return new ChangeStream() {
-                @Override
-                public ChangeChunk poll(long timeout, TimeUnit unit) throws InterruptedException {
-                    return stream.poll(timeout, unit);
-                }
-
+            return new ForwardingChangeStream(delegate.openChangeStream(taskName, tables, from, limits)) {
                 @Override
                 public void committed(ChangeChunk chunk) throws InterruptedException {
-                    stream.committed(chunk);
+                    delegate.committed(chunk);
                     if (fired.getCount() > 0 && when.test(chunk)) {
                         fired.countDown();
                         Thread.sleep(Long.MAX_VALUE); // until the abort interrupts this thread
                     }
                 }
-
-                @Override
-                public void close() {
-                    stream.close();
-                }
             };
-        }
-
-        @Override
-        public List<TableSchema> discover() {
-            return delegate.discover();
-        }
-
-        @Override
-        public CdcMark markCdcStart(String taskName, List<TableSchema> tables) {
-            return delegate.markCdcStart(taskName, tables);
-        }
-
-        @Override
-        public BulkReader openBulkReader(TableSchema table, KeyRange range) {
-            return delegate.openBulkReader(table, range);
-        }
-
-        @Override
-        public SourcePosition decodePosition(String serialized) {
-            return delegate.decodePosition(serialized);
-        }
-
-        @Override
-        public SyncPoint requestSyncPoint(String taskName) {
-            return delegate.requestSyncPoint(taskName);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }

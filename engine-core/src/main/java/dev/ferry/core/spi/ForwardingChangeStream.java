@@ -1,0 +1,28 @@
+package dev.ferry.core.spi;
+
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/** A {@link ChangeStream} that passes every call to another one; extend it to watch a few calls. */
+public abstract class ForwardingChangeStream implements ChangeStream {
+    protected final ChangeStream delegate;
+
+    protected ForwardingChangeStream(ChangeStream delegate) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
+
+    @Override
+    public ChangeChunk poll(long timeout, TimeUnit unit) throws InterruptedException {
+        return delegate.poll(timeout, unit);
+    }
+
+    @Override
+    public void committed(ChangeChunk chunk) throws InterruptedException {
+        delegate.committed(chunk);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}

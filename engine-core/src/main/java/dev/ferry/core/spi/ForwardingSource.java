@@ -1,0 +1,59 @@
+package dev.ferry.core.spi;
+
+import dev.ferry.core.model.SourcePosition;
+import dev.ferry.core.model.TableSchema;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A {@link Source} that passes every call to another one; extend it to watch or alter a few calls
+ * (to record a change stream, to stop at a chosen point in a test).
+ */
+public abstract class ForwardingSource implements Source {
+    protected final Source delegate;
+
+    protected ForwardingSource(Source delegate) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
+
+    @Override
+    public List<TableSchema> discover() {
+        return delegate.discover();
+    }
+
+    @Override
+    public CdcMark markCdcStart(String taskName, List<TableSchema> tables) {
+        return delegate.markCdcStart(taskName, tables);
+    }
+
+    @Override
+    public BulkReader openBulkReader(TableSchema table, KeyRange range) {
+        return delegate.openBulkReader(table, range);
+    }
+
+    @Override
+    public ChangeStream openChangeStream(String taskName, List<TableSchema> tables, SourcePosition from, BatchLimits limits) {
+        return delegate.openChangeStream(taskName, tables, from, limits);
+    }
+
+    @Override
+    public SourcePosition decodePosition(String serialized) {
+        return delegate.decodePosition(serialized);
+    }
+
+    @Override
+    public SyncPoint requestSyncPoint(String taskName) {
+        return delegate.requestSyncPoint(taskName);
+    }
+
+    @Override
+    public void dropCapture(String taskName) {
+        delegate.dropCapture(taskName);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
