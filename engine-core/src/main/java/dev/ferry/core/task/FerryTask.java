@@ -475,7 +475,7 @@ public final class FerryTask implements AutoCloseable {
         }
         int maxChanges = settings.batchApplyMaxChanges();
         long maxWaitNanos = settings.batchApplyTimeoutMin().toNanos();
-        ChangeApplier[] applier = {target.openChangeApplier(name, tables)};
+        ChangeApplier applier = target.openChangeApplier(name, tables);
         BatchLimits limits = new BatchLimits(maxChanges, settings.batchApplyTimeoutMin());
         try (ChangeStream stream = source.openChangeStream(name, tables, from, limits)) {
             committedPosition = from;
@@ -506,11 +506,11 @@ public final class FerryTask implements AutoCloseable {
                     events += next.events().size();
                     last = next;
                 }
-                applyWithRetries(byId, chunks, applier, tables, stream);
+                applier = applyWithRetries(byId, chunks, applier, tables, stream);
             }
         } finally {
             cdcRunning.countDown();
-            applier[0].close();
+            applier.close();
         }
     }
 
@@ -518,13 +518,15 @@ public final class FerryTask implements AutoCloseable {
      * Applies a batch; a transient target failure (a dropped connection, a deadlock) is retried on a
      * new applier after a growing delay, up to {@value #APPLY_ATTEMPTS} attempts. Safe because the
      * batch and its checkpoint commit together and applying is idempotent.
+     *
+     * @return the applier to use from now on (a new one after a retry)
      */
-    private void applyWithRetries(Map<TableId, TableSchema> byId, List<ChangeChunk> chunks, ChangeApplier[] applier,
-                                  List<TableSchema> tables, ChangeStream stream) throws InterruptedException {
+    private ChangeApplier applyWithRetries(Map<TableId, TableSchema> byId, List<ChangeChunk> chunks, ChangeApplier applier,
+                                           List<TableSchema> tables, ChangeStream stream) throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
-                applyBatch(byId, chunks, applier[0], stream);
-                return;
+                applyBatch(byId, chunks, applier, stream);
+                return applier;
             } catch (TargetException e) {
                 if (!e.isTransient() || attempt >= APPLY_ATTEMPTS || aborted) {
                     throw e;
@@ -532,9 +534,9 @@ public final class FerryTask implements AutoCloseable {
                 long delay = 500L << (attempt - 1);
                 LOG.warn("task {}: applying a batch failed, attempt {}/{}, retrying in {} ms: {}", name, attempt,
                         APPLY_ATTEMPTS, delay, e.getMessage());
-                applier[0].close();
+                applier.close();
                 Thread.sleep(delay);
-                applier[0] = target.openChangeApplier(name, tables);
+                applier = target.openChangeApplier(name, tables);
             }
         }
     }
