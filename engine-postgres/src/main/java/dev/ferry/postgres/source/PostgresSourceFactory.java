@@ -38,16 +38,7 @@ public final class PostgresSourceFactory implements SourceFactory {
     public List<String> validate(EndpointConfig config) {
         List<String> problems = new java.util.ArrayList<>(PgEndpoint.validate(config));
         for (String key : List.of("cdcBatchSize", "cdcPollMillis")) {
-            String v = config.get(key);
-            if (v != null) {
-                try {
-                    if (Long.parseLong(v.trim()) < 1) {
-                        problems.add("'" + key + "' must be at least 1, was " + v);
-                    }
-                } catch (NumberFormatException e) {
-                    problems.add("'" + key + "' must be a number, was '" + v + "'");
-                }
-            }
+            PgEndpoint.checkWholeNumber(config, key, 1, Integer.MAX_VALUE, problems);
         }
         return problems;
     }
