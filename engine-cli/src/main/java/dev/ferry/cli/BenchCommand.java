@@ -66,11 +66,9 @@ final class BenchCommand {
         public Integer call() throws Exception {
             PrintStream out = System.out;
             out.println("ferry bench full-load: starting two embedded PostgreSQL servers...");
-            try (EmbeddedServers servers = new EmbeddedServers()) {
-                EmbeddedServers.createDatabase(servers.source, "bench");
-                EmbeddedServers.createDatabase(servers.target, "bench");
+            try (EmbeddedServers servers = new EmbeddedServers("bench")) {
                 long t0 = System.nanoTime();
-                try (Connection c = EmbeddedServers.connect(servers.source, "bench")) {
+                try (Connection c = servers.connect(servers.source)) {
                     createItems(c, rows);
                 }
                 out.printf("ferry bench full-load: %,d rows x 7 columns generated in %.1f s%n", rows, (System.nanoTime() - t0) / 1e9);
@@ -92,8 +90,8 @@ final class BenchCommand {
 
         /** The ceiling: raw binary COPY bytes from source to target, no decoding, one thread. */
         private static double pipe(EmbeddedServers servers, long rows) throws Exception {
-            try (Connection s = EmbeddedServers.connect(servers.source, "bench");
-                 Connection t = EmbeddedServers.connect(servers.target, "bench")) {
+            try (Connection s = servers.connect(servers.source);
+                 Connection t = servers.connect(servers.target)) {
                 try (Statement st = t.createStatement()) {
                     st.execute("CREATE SCHEMA IF NOT EXISTS pipe");
                     st.execute("DROP TABLE IF EXISTS pipe.items");
@@ -121,8 +119,8 @@ final class BenchCommand {
 
         private static double ferry(EmbeddedServers servers, long rows) throws Exception {
             long start = System.nanoTime();
-            try (FerryTask task = Ferry.task("bench-full-load").source(EmbeddedServers.endpoint(servers.source, "bench"))
-                    .target(EmbeddedServers.endpoint(servers.target, "bench")).migrationType(MigrationType.FULL_LOAD).build()) {
+            try (FerryTask task = Ferry.task("bench-full-load").source(servers.endpoint(servers.source))
+                    .target(servers.endpoint(servers.target)).migrationType(MigrationType.FULL_LOAD).build()) {
                 task.start();
                 if (!task.awaitFinished(Duration.ofHours(1)) || task.status().fullLoadRows() != rows) {
                     throw new FerryException("ferry full load failed: " + task.status().error());
@@ -151,15 +149,13 @@ final class BenchCommand {
                         + "touch distinct existing rows), was " + rows + " for " + changes + " changes");
             }
             out.println("ferry bench cdc: starting two embedded PostgreSQL servers...");
-            try (EmbeddedServers servers = new EmbeddedServers()) {
-                EmbeddedServers.createDatabase(servers.source, "bench");
-                EmbeddedServers.createDatabase(servers.target, "bench");
-                try (Connection c = EmbeddedServers.connect(servers.source, "bench")) {
+            try (EmbeddedServers servers = new EmbeddedServers("bench")) {
+                try (Connection c = servers.connect(servers.source)) {
                     createItems(c, rows);
                 }
-                var sourceConfig = EmbeddedServers.endpoint(servers.source, "bench");
+                var sourceConfig = servers.endpoint(servers.source);
                 var settings = dev.ferry.core.settings.TaskSettings.defaults().withBatchApplyMaxChanges(batch);
-                var targetConfig = EmbeddedServers.endpoint(servers.target, "bench");
+                var targetConfig = servers.endpoint(servers.target);
                 try (FerryTask first = Ferry.task("bench-cdc").source(sourceConfig).target(targetConfig).settings(settings).build()) {
                     first.start();
                     first.awaitFullLoad(Duration.ofMinutes(30));
@@ -167,7 +163,7 @@ final class BenchCommand {
                         throw new FerryException("initial load did not get in sync: " + first.status().error());
                     }
                 }
-                try (Connection t = EmbeddedServers.connect(servers.target, "bench"); Statement st = t.createStatement()) {
+                try (Connection t = servers.connect(servers.target); Statement st = t.createStatement()) {
                     st.execute("CREATE TABLE bench.items_replay (LIKE bench.items INCLUDING ALL)");
                     st.execute("INSERT INTO bench.items_replay SELECT * FROM bench.items");
                     st.execute("VACUUM ANALYZE bench.items_replay");
@@ -197,8 +193,8 @@ final class BenchCommand {
                 double apply = applyFromMemory(targetConfig, recording.items, recorded, batch);
                 out.printf("ferry bench cdc: target apply alone (same %,d events from memory, batches of %,d): %,.0f changes/s%n",
                         recorded.size(), batch, apply);
-                try (Connection s = EmbeddedServers.connect(servers.source, "bench");
-                     Connection t = EmbeddedServers.connect(servers.target, "bench")) {
+                try (Connection s = servers.connect(servers.source);
+                     Connection t = servers.connect(servers.target)) {
                     String a = DemoCommand.checksum(s, "bench.items");
                     String b = DemoCommand.checksum(t, "bench.items");
                     String c = DemoCommand.checksum(t, "bench.items_replay");
@@ -217,7 +213,7 @@ final class BenchCommand {
             long nextId = rows + 1L;
             long updateFrom = 1;
             long deleteFrom = rows; // deletes walk down from the top, updates up from the bottom
-            try (Connection c = EmbeddedServers.connect(servers.source, "bench"); Statement st = c.createStatement()) {
+            try (Connection c = servers.connect(servers.source); Statement st = c.createStatement()) {
                 c.setAutoCommit(false);
                 while (made < changes) {
                     int step = Math.min(10_000, changes - made);

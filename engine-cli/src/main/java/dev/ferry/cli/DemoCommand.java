@@ -48,20 +48,18 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream out = System.out;
         out.println("ferry demo: starting two embedded PostgreSQL servers...");
-        try (EmbeddedServers servers = new EmbeddedServers()) {
-            EmbeddedServers.createDatabase(servers.source, "shop");
-            EmbeddedServers.createDatabase(servers.target, "shop");
-            out.printf("  source %s%n  target %s%n", EmbeddedServers.url(servers.source, "shop"), EmbeddedServers.url(servers.target, "shop"));
+        try (EmbeddedServers servers = new EmbeddedServers("shop")) {
+            out.printf("  source %s%n  target %s%n", servers.url(servers.source), servers.url(servers.target));
             long t0 = System.nanoTime();
-            try (Connection c = EmbeddedServers.connect(servers.source, "shop")) {
+            try (Connection c = servers.connect(servers.source)) {
                 createSchema(c, orders);
             }
             out.printf("ferry demo: sample schema created on the source (%s) in %.1f s%n", String.join(", ", TABLES),
                     (System.nanoTime() - t0) / 1e9);
             TaskStatus status;
             Writer writer = new Writer(servers);
-            try (FerryTask task = Ferry.task("demo").source(EmbeddedServers.endpoint(servers.source, "shop"))
-                    .target(EmbeddedServers.endpoint(servers.target, "shop"))
+            try (FerryTask task = Ferry.task("demo").source(servers.endpoint(servers.source))
+                    .target(servers.endpoint(servers.target))
                     .migrationType(MigrationType.FULL_LOAD_AND_CDC).build();
                  Progress progress = new Progress(task, out, 2000)) {
                 out.printf("ferry demo: running full-load-and-cdc while a writer inserts, updates and deletes for %d s%n", seconds);
@@ -93,8 +91,8 @@ final class DemoCommand implements Callable<Integer> {
             }
             Map<String, String> verdict = new LinkedHashMap<>();
             boolean allMatch = true;
-            try (Connection s = EmbeddedServers.connect(servers.source, "shop");
-                 Connection t = EmbeddedServers.connect(servers.target, "shop")) {
+            try (Connection s = servers.connect(servers.source);
+                 Connection t = servers.connect(servers.target)) {
                 for (String table : TABLES) {
                     String a = checksum(s, table);
                     String b = checksum(t, table);
@@ -112,8 +110,8 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("ferry demo: source and target match on all %d tables%n", TABLES.size());
             if (keep) {
                 out.printf("ferry demo: servers kept running (user postgres, no password):%n  source %s%n  target %s%n"
-                                + "Press Ctrl-C to stop them.%n", EmbeddedServers.url(servers.source, "shop"),
-                        EmbeddedServers.url(servers.target, "shop"));
+                                + "Press Ctrl-C to stop them.%n", servers.url(servers.source),
+                        servers.url(servers.target));
                 Thread.currentThread().join();
             }
         }
@@ -193,7 +191,7 @@ final class DemoCommand implements Callable<Integer> {
         private void run() {
             Random random = new Random(1);
             long nextOrder = 10_000_000;
-            try (Connection c = EmbeddedServers.connect(servers.source, "shop")) {
+            try (Connection c = servers.connect(servers.source)) {
                 c.setAutoCommit(false);
                 try (PreparedStatement insert = c.prepareStatement("INSERT INTO shop.orders VALUES (?, ?, ?, ?, ?, now(), ?, ?, NULL)");
                      PreparedStatement update = c.prepareStatement("UPDATE shop.orders SET quantity = quantity + 1, total = total + ?, "

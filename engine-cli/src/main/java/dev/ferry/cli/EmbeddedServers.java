@@ -17,8 +17,11 @@ import java.util.Map;
 final class EmbeddedServers implements AutoCloseable {
     final EmbeddedPostgres source;
     final EmbeddedPostgres target;
+    final String database;
 
-    EmbeddedServers() throws IOException {
+    /** Starts both servers and creates {@code database} on each. */
+    EmbeddedServers(String database) throws IOException, SQLException {
+        this.database = database;
         source = start();
         try {
             target = start();
@@ -26,6 +29,25 @@ final class EmbeddedServers implements AutoCloseable {
             source.close();
             throw e;
         }
+        try {
+            createDatabase(source, database);
+            createDatabase(target, database);
+        } catch (SQLException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    String url(EmbeddedPostgres pg) {
+        return url(pg, database);
+    }
+
+    Connection connect(EmbeddedPostgres pg) throws SQLException {
+        return connect(pg, database);
+    }
+
+    EndpointConfig endpoint(EmbeddedPostgres pg) {
+        return endpoint(pg, database);
     }
 
     private static EmbeddedPostgres start() throws IOException {
