@@ -8,6 +8,7 @@ import dev.ferry.core.model.TableId;
 import dev.ferry.core.model.TableSchema;
 import dev.ferry.core.model.TypeKind;
 import dev.ferry.core.model.Unchanged;
+import dev.ferry.debezium.RecordConverter;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
@@ -38,7 +39,7 @@ import java.util.regex.Pattern;
  * decimals, microsecond times, ISO intervals, raw bytes) and leave as the neutral classes.
  * Debezium types never leave this package.
  */
-final class DebeziumRecords {
+final class DebeziumRecords implements RecordConverter {
 
     /** The placeholder the connector is told to put where a TOASTed value did not change. */
     static final String UNCHANGED_PLACEHOLDER = "__ferry_unchanged_toast__";
@@ -64,22 +65,10 @@ final class DebeziumRecords {
         this.syncPrefix = syncPrefix;
     }
 
-    /** What one record means: a change, a sync marker, or nothing but a position (heartbeat, other prefix). */
-    sealed interface Result permits Change, Marker, PositionOnly {
-    }
+    private static final PositionOnly POSITION_ONLY = PositionOnly.INSTANCE;
 
-    record Change(ChangeEvent event, long sourceTimeMillis) implements Result {
-    }
-
-    record Marker(String token) implements Result {
-    }
-
-    record PositionOnly() implements Result {
-    }
-
-    private static final PositionOnly POSITION_ONLY = new PositionOnly();
-
-    Result convert(SourceRecord record) {
+    @Override
+    public Result convert(SourceRecord record) {
         Object value = record.value();
         if (!(value instanceof Struct envelope)) {
             return POSITION_ONLY; // heartbeat without a value, or a tombstone

@@ -272,7 +272,7 @@ public final class PostgresSource implements Source {
         // Capture batches above 20000 gain nothing (the capture is the slower side) and cost memory.
         int batch = maxBatch > 0 ? maxBatch : Math.min(limits.maxChanges(), 20_000);
         long poll = pollMillis > 0 ? pollMillis : limits.maxWait().toMillis();
-        return new PgChangeStream(taskName, connector.endpoint(), slot, publication(taskName), tables, (PgPosition) from,
+        return PgChangeStream.open(taskName, connector.endpoint(), slot, publication(taskName), tables, (PgPosition) from,
                 batch, poll);
     }
 

@@ -8,6 +8,7 @@ import dev.ferry.core.model.TableId;
 import dev.ferry.core.model.TableSchema;
 import dev.ferry.core.model.TypeKind;
 import dev.ferry.core.model.Unchanged;
+import dev.ferry.debezium.RecordConverter;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
@@ -69,9 +70,9 @@ class DebeziumRecordsTest {
         Struct before = new Struct(row).put("id", 7).put("name", "");
         Struct value = new Struct(envelope).put("before", before).put("source", src).put("op", "d");
         SourceRecord record = new SourceRecord(Map.of("server", "ferry"), Map.of("lsn", 10L), "ferry.public.t", envelope, value);
-        DebeziumRecords.Result result = new DebeziumRecords(List.of(table), "ferry-sync").convert(record);
-        assertThat(result).isInstanceOf(DebeziumRecords.Change.class);
-        ChangeEvent.Delete delete = (ChangeEvent.Delete) ((DebeziumRecords.Change) result).event();
+        RecordConverter.Result result = new DebeziumRecords(List.of(table), "ferry-sync").convert(record);
+        assertThat(result).isInstanceOf(RecordConverter.Change.class);
+        ChangeEvent.Delete delete = (ChangeEvent.Delete) ((RecordConverter.Change) result).event();
         assertThat(delete.before()).containsExactly(7, null);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.postgres.source;
 
+import dev.ferry.debezium.EngineChangeStream;
 import io.debezium.engine.RecordChangeEvent;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -30,25 +31,25 @@ class PgChangeStreamTest {
     @DisplayName("when a batch ends with the delete half of a key change, then its checkpoint stops before that message")
     void keyChangeSplitAcrossBatches() {
         List<RecordChangeEvent<SourceRecord>> batch = List.of(record(10, "c", false), record(20, "u", false), record(30, "d", true));
-        assertThat(PgChangeStream.coveredRecords(batch)).isEqualTo(2);
+        assertThat(EngineChangeStream.coveredRecords(batch, PgChangeStream::message)).isEqualTo(2);
     }
 
     @Test
     void completeKeyChangeIsCovered() {
         List<RecordChangeEvent<SourceRecord>> batch = List.of(record(10, "c", false), record(30, "d", true), record(30, "c", false));
-        assertThat(PgChangeStream.coveredRecords(batch)).isEqualTo(3);
+        assertThat(EngineChangeStream.coveredRecords(batch, PgChangeStream::message)).isEqualTo(3);
     }
 
     @Test
     @DisplayName("when a batch ends with truncates of one statement, then none of them is covered")
     void trailingTruncates() {
         List<RecordChangeEvent<SourceRecord>> batch = List.of(record(10, "c", false), record(40, "t", false), record(40, "t", false));
-        assertThat(PgChangeStream.coveredRecords(batch)).isEqualTo(1);
-        assertThat(PgChangeStream.coveredRecords(List.of(record(40, "t", false)))).isZero();
+        assertThat(EngineChangeStream.coveredRecords(batch, PgChangeStream::message)).isEqualTo(1);
+        assertThat(EngineChangeStream.coveredRecords(List.of(record(40, "t", false)), PgChangeStream::message)).isZero();
     }
 
     @Test
     void ordinaryBatchIsCoveredWhole() {
-        assertThat(PgChangeStream.coveredRecords(List.of(record(10, "c", false), record(20, "d", false)))).isEqualTo(2);
+        assertThat(EngineChangeStream.coveredRecords(List.of(record(10, "c", false), record(20, "d", false)), PgChangeStream::message)).isEqualTo(2);
     }
 }

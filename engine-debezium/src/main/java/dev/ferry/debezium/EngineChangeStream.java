@@ -1,0 +1,242 @@
+package dev.ferry.debezium;
+
+import dev.ferry.core.SourceException;
+import dev.ferry.core.model.ChangeEvent;
+import dev.ferry.core.model.SourcePosition;
+import dev.ferry.core.spi.ChangeChunk;
+import dev.ferry.core.spi.ChangeStream;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * A change stream fed by a connector in Debezium's embedded engine.
+ *
+ * <p>Hand-over protocol: the engine thread converts a Debezium batch into one chunk, hands it to
+ * the task thread and waits until the task reports it {@link #committed}; only then does it mark
+ * the records processed and finish the batch, which lets the connector acknowledge the position
+ * to the database (a slot's confirmed LSN). So the source never releases what the target has not
+ * committed. Offsets come from the target checkpoint through {@link SeededOffsetStore}.
+ */
+public final class EngineChangeStream implements ChangeStream {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EngineChangeStream.class);
+
+    /** How the stream reads positions off a source's records. */
+    public interface Positions {
+        /** The position a record's offset stands for: storing it means "this record is applied". */
+        SourcePosition of(SourceRecord record);
+
+        /** Identifies the source message a record came from; records of one message give equal values. */
+        Object message(SourceRecord record);
+    }
+
+    private final String label;
+    private final RecordConverter converter;
+    private final Positions positions;
+    private final SynchronousQueue<ChangeChunk> handover = new SynchronousQueue<>();
+    private final Object commitLock = new Object();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+    private final ExecutorService executor;
+    private final String taskName;
+    private ChangeChunk lastCommitted;
+    /** The position of the last committed chunk: where a chunk that covers no complete record stays. */
+    private SourcePosition lastPosition;
+    private volatile boolean closed;
+
+    /**
+     * Starts the engine. {@code engine} holds the connector's properties, including
+     * {@code topic.prefix}, and the offset store set by {@link SeededOffsetStore#seed}.
+     *
+     * @param label names the source in errors: "SQL Server change capture stopped: ..."
+     */
+    public EngineChangeStream(String taskName, String label, Properties engine, RecordConverter converter,
+                              Positions positions, SourcePosition from) {
+        this.taskName = taskName;
+        this.label = label;
+        this.converter = converter;
+        this.positions = positions;
+        this.lastPosition = from;
+        unregisterStaleMetrics(engine.getProperty("topic.prefix"));
+        this.engine = DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
+                .using(engine)
+                .using((success, message, error) -> {
+                    if (!success && !closed) {
+                        failure.compareAndSet(null, new SourceException(label + " change capture stopped: "
+                                + (message == null ? "" : message), error));
+                    }
+                    synchronized (commitLock) {
+                        commitLock.notifyAll();
+                    }
+                })
+                .notifying(this::handleBatch)
+                .build();
+        this.executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ferry-" + taskName + "-cdc-capture");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.execute(this.engine);
+    }
+
+    /**
+     * An engine of this task that was killed (an abort, a crash of the task thread) may not have
+     * removed its JMX metrics; the connector would then wait a minute per metrics group for the
+     * names to free up. Only one engine of a task runs at a time, so whatever is registered under
+     * this prefix now is stale.
+     */
+    static void unregisterStaleMetrics(String prefix) {
+        if (prefix == null) {
+            return;
+        }
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        try {
+            for (javax.management.ObjectName name : server.queryNames(new javax.management.ObjectName("debezium.*:*"), null)) {
+                if (prefix.equals(name.getKeyProperty("server"))) {
+                    server.unregisterMBean(name);
+                }
+            }
+        } catch (javax.management.JMException e) {
+            LOG.debug("could not remove stale Debezium metrics of {}: {}", prefix, e.toString());
+        }
+    }
+
+    private void handleBatch(List<RecordChangeEvent<SourceRecord>> batch,
+                             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<ChangeEvent> events = new ArrayList<>(batch.size());
+        List<String> markers = new ArrayList<>();
+        long ts = 0;
+        for (RecordChangeEvent<SourceRecord> e : batch) {
+            RecordConverter.Result result;
+            try {
+                result = converter.convert(e.record());
+            } catch (RuntimeException ex) {
+                failure.compareAndSet(null, ex);
+                throw ex;
+            }
+            if (result instanceof RecordConverter.Change c) {
+                events.add(c.event());
+                ts = Math.max(ts, c.sourceTimeMillis());
+            } else if (result instanceof RecordConverter.Marker m) {
+                markers.add(m.token());
+            }
+        }
+        int covered = coveredRecords(batch, positions::message);
+        SourcePosition position = covered == 0 ? lastPosition : positions.of(batch.get(covered - 1).record());
+        ChangeChunk chunk = new ChangeChunk(events, position, ts, true, markers);
+        // Wait for the task to take the chunk, then for the target commit.
+        while (!handover.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
+            if (closed) {
+                throw new InterruptedException("change stream closed");
+            }
+        }
+        synchronized (commitLock) {
+            while (lastCommitted != chunk) {
+                if (closed) {
+                    throw new InterruptedException("change stream closed before the batch was committed");
+                }
+                commitLock.wait(100);
+            }
+        }
+        for (int i = 0; i < covered; i++) {
+            committer.markProcessed(batch.get(i));
+        }
+        committer.markBatchFinished();
+        lastPosition = position;
+    }
+
+    /**
+     * How many records of the batch its checkpoint may cover. A connector turns one source message
+     * into several records with the same offset (a key change: a delete, then a create; a TRUNCATE
+     * of several tables: one record per table), and an offset means "this message is done". A batch
+     * that ends inside such a group must not store the group's offset, or a restart would skip the
+     * rest of the message: it stores the offset before the group instead. The group's records are
+     * applied all the same; after a restart the whole message comes again and is applied again,
+     * which is idempotent for these records (deletes, upserts of keyed tables, truncates).
+     */
+    public static int coveredRecords(List<RecordChangeEvent<SourceRecord>> batch, Function<SourceRecord, Object> message) {
+        int n = batch.size();
+        SourceRecord last = batch.get(n - 1).record();
+        if (!mayContinueInNextBatch(last)) {
+            return n;
+        }
+        Object key = message.apply(last);
+        int i = n - 1;
+        while (i >= 0 && Objects.equals(message.apply(batch.get(i).record()), key)) {
+            i--;
+        }
+        return i + 1;
+    }
+
+    /** The first half of a key change (a delete carrying the new key), or a truncate. */
+    static boolean mayContinueInNextBatch(SourceRecord r) {
+        if (r.headers().lastWithName("__debezium.newkey") != null) {
+            return true;
+        }
+        return r.value() instanceof Struct s && s.schema().field("op") != null && "t".equals(s.getString("op"));
+    }
+
+    @Override
+    public ChangeChunk poll(long timeout, TimeUnit unit) throws InterruptedException {
+        Throwable f = failure.get();
+        if (f != null) {
+            throw f instanceof SourceException s ? s : new SourceException(label + " change capture failed: " + f.getMessage(), f);
+        }
+        return handover.poll(timeout, unit);
+    }
+
+    @Override
+    public void committed(ChangeChunk chunk) {
+        synchronized (commitLock) {
+            lastCommitted = chunk;
+            commitLock.notifyAll();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        synchronized (commitLock) {
+            commitLock.notifyAll();
+        }
+        // Let the engine stop in order (and release its metrics) even when this thread was interrupted.
+        boolean interrupted = Thread.interrupted();
+        try {
+            engine.close();
+        } catch (IOException e) {
+            LOG.warn("task {}: closing change capture failed: {}", taskName, e.toString());
+        }
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            interrupted = true;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package dev.ferry.sqlserver;
+
+import dev.ferry.core.model.TableSchema;
+import dev.ferry.core.spi.ChangeStream;
+import dev.ferry.debezium.EngineChangeStream;
+import dev.ferry.debezium.SeededOffsetStore;
+import io.debezium.config.CommonConnectorConfig;
+import io.debezium.config.Configuration;
+import io.debezium.connector.sqlserver.SqlServerChangeTable;
+import io.debezium.connector.sqlserver.SqlServerConnection;
+import io.debezium.connector.sqlserver.SqlServerConnectorConfig;
+import io.debezium.connector.sqlserver.SqlServerValueConverters;
+import io.debezium.jdbc.JdbcValueConverters;
+import io.debezium.jdbc.TemporalPrecisionMode;
+import io.debezium.relational.Tables;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.StringJoiner;
+
+/**
+ * MS-CDC changes through Debezium's SQL Server connector in the embedded engine, handed over by
+ * {@link EngineChangeStream}. The connector starts from the position in the target checkpoint
+ * (or the max LSN recorded before the full load) through {@link SeededOffsetStore}; the structure
+ * of the captured tables comes from {@link CaptureSchemaHistory}.
+ */
+final class SqlServerCdcStream {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqlServerCdcStream.class);
+
+    private SqlServerCdcStream() {
+    }
+
+    /** The connector's topic prefix: its offset partition and the name of its metrics, one per task. */
+    static String prefix(String taskName) {
+        return "ferry-" + taskName;
+    }
+
+    /** Debezium's source partition for this task and database. */
+    static Map<String, Object> partition(String taskName, String database) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("server", prefix(taskName));
+        p.put("database", database);
+        return p;
+    }
+
+    /** The connector properties. The password is in them: they are never logged. */
+    static Properties properties(String taskName, SqlServerEndpoint endpoint, List<TableSchema> tables, int maxBatch,
+                                 long pollMillis) {
+        Properties p = new Properties();
+        p.setProperty("name", prefix(taskName));
+        p.setProperty("connector.class", "io.debezium.connector.sqlserver.SqlServerConnector");
+        p.setProperty("topic.prefix", prefix(taskName));
+        p.setProperty("database.hostname", endpoint.host());
+        p.setProperty("database.port", String.valueOf(endpoint.port()));
+        p.setProperty("database.user", endpoint.user());
+        p.setProperty("database.password", endpoint.password());
+        p.setProperty("database.names", endpoint.database());
+        p.setProperty("driver.encrypt", endpoint.encrypt());
+        p.setProperty("driver.trustServerCertificate", String.valueOf(endpoint.trustServerCertificate()));
+        if (endpoint.hostNameInCertificate() != null) {
+            p.setProperty("driver.hostNameInCertificate", endpoint.hostNameInCertificate());
+        }
+        p.setProperty("driver.loginTimeout", String.valueOf(endpoint.connectTimeoutSeconds()));
+        p.setProperty("driver.applicationName", "ferry-cdc");
+        p.setProperty("table.include.list", includeList(tables));
+        // The position always comes from the checkpoint and says the snapshot is complete: no snapshot.
+        p.setProperty("snapshot.mode", "no_data");
+        p.setProperty("schema.history.internal", CaptureSchemaHistory.class.getName());
+        p.setProperty(CaptureSchemaHistory.KEY, prefix(taskName));
+        p.setProperty("include.schema.changes", "false");
+        p.setProperty("decimal.handling.mode", "precise");
+        // ISO strings keep datetime2(7) whole: nanoseconds since 1970 in a long end in 2262
+        p.setProperty("time.precision.mode", "isostring");
+        p.setProperty("binary.handling.mode", "bytes");
+        p.setProperty("tombstones.on.delete", "false");
+        p.setProperty("skipped.operations", "none");
+        p.setProperty("heartbeat.interval.ms", "5000");
+        p.setProperty("max.batch.size", String.valueOf(maxBatch));
+        p.setProperty("max.queue.size", String.valueOf(Math.max(maxBatch * 2, 8192)));
+        p.setProperty("max.queue.size.in.bytes", String.valueOf(256L << 20));
+        p.setProperty("poll.interval.ms", String.valueOf(pollMillis));
+        p.setProperty("errors.max.retries", "10");
+        p.setProperty("retriable.restart.connector.wait.ms", "3000");
+        // a failing conversion stops the task instead of writing NULL
+        p.setProperty("event.converting.failure.handling.mode", "fail");
+        return p;
+    }
+
+    /** Debezium's table.include.list: regular expressions matched against schema.table. */
+    static String includeList(List<TableSchema> tables) {
+        StringJoiner list = new StringJoiner(",");
+        for (TableSchema t : tables) {
+            list.add(regexLiteral(t.id().schema()) + "\\." + regexLiteral(t.id().name()));
+        }
+        return list.toString();
+    }
+
+    private static String regexLiteral(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            if ("\\^$.|?*+()[]{},".indexOf(c) >= 0) {
+                sb.append('\\');
+            }
+            sb.append(c);
+        }
+        return sb.toString();
+    }
+
+    static ChangeStream open(String taskName, SqlServerEndpoint endpoint, List<TableSchema> tables, SqlServerPosition.Cdc from,
+                             int maxBatch, long pollMillis) {
+        Properties p = properties(taskName, endpoint, tables, maxBatch, pollMillis);
+        SeededOffsetStore.seed(p, from.partition(), from.offset());
+        String key = prefix(taskName);
+        Properties connectorProps = (Properties) p.clone();
+        Set<String> selected = new java.util.HashSet<>();
+        for (TableSchema t : tables) {
+            selected.add(t.id().schema() + "." + t.id().name());
+        }
+        CaptureSchemaHistory.register(key, (offset, schema) -> readCapturedStructure(connectorProps, endpoint.database(), selected,
+                offset, schema));
+        ChangeStream stream = new EngineChangeStream(taskName, "SQL Server", p, new SqlServerRecords(tables),
+                new EngineChangeStream.Positions() {
+                    @Override
+                    public SqlServerPosition of(SourceRecord record) {
+                        return SqlServerPosition.Cdc.of(record.sourcePartition(), record.sourceOffset());
+                    }
+
+                    @Override
+                    public Object message(SourceRecord record) {
+                        return SqlServerCdcStream.message(record);
+                    }
+                }, from);
+        LOG.info("task {}: SQL Server change capture started from {}", taskName, from.describe());
+        return new dev.ferry.core.spi.ForwardingChangeStream(stream) {
+            @Override
+            public void close() {
+                try {
+                    super.close();
+                } finally {
+                    CaptureSchemaHistory.unregister(key);
+                }
+            }
+        };
+    }
+
+    /** The records of one change row (the delete and create halves of a key change) share its position. */
+    static Object message(SourceRecord record) {
+        Map<String, ?> o = record.sourceOffset();
+        return List.of(String.valueOf(o.get("commit_lsn")), String.valueOf(o.get("change_lsn")), String.valueOf(o.get("event_serial_no")));
+    }
+
+    /**
+     * Puts into {@code schema} the structure of each selected table as its capture instance active
+     * at {@code offset} captures it: the newest instance that started at or before the offset's
+     * commit LSN, or the oldest when all started later.
+     */
+    static void readCapturedStructure(Properties connectorProps, String database, Set<String> selected, Map<String, ?> offset,
+                                      Tables schema) throws Exception {
+        SqlServerConnectorConfig config = new SqlServerConnectorConfig(Configuration.from(connectorProps));
+        SqlServerValueConverters converters = new SqlServerValueConverters(JdbcValueConverters.DecimalMode.PRECISE,
+                TemporalPrecisionMode.ISOSTRING, CommonConnectorConfig.BinaryHandlingMode.BYTES);
+        Object commit = offset.get("commit_lsn");
+        io.debezium.connector.sqlserver.Lsn at = io.debezium.connector.sqlserver.Lsn.valueOf(commit == null ? null : commit.toString());
+        try (SqlServerConnection c = new SqlServerConnection(config, converters, Set.of(), true)) {
+            Map<String, List<SqlServerChangeTable>> byTable = new HashMap<>();
+            for (SqlServerChangeTable ct : c.getChangeTables(database)) {
+                String name = ct.getSourceTableId().schema() + "." + ct.getSourceTableId().table();
+                if (selected.contains(name)) {
+                    byTable.computeIfAbsent(name, k -> new ArrayList<>()).add(ct);
+                }
+            }
+            for (List<SqlServerChangeTable> instances : byTable.values()) {
+                SqlServerChangeTable chosen = activeAt(instances, at);
+                schema.overwriteTable(c.getTableSchemaFromTable(database, chosen));
+                LOG.debug("structure of {} from capture instance {}", chosen.getSourceTableId(), chosen.getCaptureInstance());
+            }
+        }
+    }
+
+    private static SqlServerChangeTable activeAt(List<SqlServerChangeTable> instances, io.debezium.connector.sqlserver.Lsn at) {
+        SqlServerChangeTable best = null;
+        SqlServerChangeTable oldest = null;
+        for (SqlServerChangeTable ct : instances) {
+            if (oldest == null || ct.getStartLsn().compareTo(oldest.getStartLsn()) < 0) {
+                oldest = ct;
+            }
+            if (at.isAvailable() && ct.getStartLsn().compareTo(at) <= 0
+                    && (best == null || ct.getStartLsn().compareTo(best.getStartLsn()) > 0)) {
+                best = ct;
+            }
+        }
+        return best != null ? best : oldest;
+    }
+}

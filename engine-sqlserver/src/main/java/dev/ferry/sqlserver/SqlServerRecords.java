@@ -1,0 +1,234 @@
+package dev.ferry.sqlserver;
+
+import dev.ferry.core.SourceException;
+import dev.ferry.core.model.ChangeEvent;
+import dev.ferry.core.model.Column;
+import dev.ferry.core.model.LogicalType;
+import dev.ferry.core.model.TableId;
+import dev.ferry.core.model.TableSchema;
+import dev.ferry.debezium.RecordConverter;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Turns records of Debezium's SQL Server connector into core change events. Values arrive as the
+ * connector represents them under the settings {@link SqlServerCdcStream} gives it (precise
+ * decimals, ISO-8601 strings for dates and times so that datetime2(7) keeps its full range and
+ * digits, raw bytes) and leave as the neutral classes, converted exactly as the full load does.
+ * Debezium types never leave this package.
+ */
+final class SqlServerRecords implements RecordConverter {
+
+    private final Map<TableId, TableSchema> tables = new HashMap<>();
+    /** Field positions per table, for the row schema they were computed from (a new capture instance brings a new one). */
+    private final Map<TableId, Order> orders = new HashMap<>();
+
+    private record Order(Schema rowSchema, int[] fields) {
+    }
+
+    SqlServerRecords(List<TableSchema> tables) {
+        for (TableSchema t : tables) {
+            this.tables.put(t.id(), t);
+        }
+    }
+
+    @Override
+    public Result convert(SourceRecord record) {
+        if (!(record.value() instanceof Struct envelope) || envelope.schema().field("op") == null) {
+            return PositionOnly.INSTANCE; // heartbeat or tombstone
+        }
+        String op = envelope.getString("op");
+        Struct source = envelope.getStruct("source");
+        TableId table = new TableId(source.getString("schema"), source.getString("table"));
+        TableSchema schema = tables.get(table);
+        if (schema == null) {
+            return PositionOnly.INSTANCE; // captured, but not selected by this task
+        }
+        Long tsMs = source.getInt64("ts_ms");
+        long ts = tsMs == null ? 0 : tsMs;
+        Struct before = envelope.getStruct("before");
+        Struct after = envelope.getStruct("after");
+        ChangeEvent event = switch (op) {
+            case "c", "r" -> new ChangeEvent.Insert(table, row(schema, after));
+            case "u" -> new ChangeEvent.Update(table, before == null ? null : row(schema, before), row(schema, after));
+            case "d" -> new ChangeEvent.Delete(table, row(schema, before));
+            default -> throw new SourceException("table " + table + ": unknown change operation '" + op + "'");
+        };
+        return new Change(event, ts);
+    }
+
+    private Object[] row(TableSchema schema, Struct struct) {
+        if (struct == null) {
+            throw new SourceException("table " + schema.id() + ": change without its row image");
+        }
+        Order order = orders.get(schema.id());
+        if (order == null || order.rowSchema() != struct.schema()) {
+            order = new Order(struct.schema(), order(schema, struct.schema()));
+            orders.put(schema.id(), order);
+        }
+        List<Field> fields = struct.schema().fields();
+        Object[] row = new Object[order.fields().length];
+        for (int i = 0; i < row.length; i++) {
+            Field f = fields.get(order.fields()[i]);
+            Column c = schema.columns().get(i);
+            try {
+                row[i] = value(c.type(), f.schema(), struct.get(f));
+            } catch (RuntimeException e) {
+                throw new SourceException("table " + schema.id() + ", column " + c.name() + ": " + e.getMessage(), e);
+            }
+        }
+        return row;
+    }
+
+    private static int[] order(TableSchema schema, Schema rowSchema) {
+        List<String> added = new ArrayList<>();
+        for (Field f : rowSchema.fields()) {
+            if (schema.columnIndex(f.name()) < 0) {
+                added.add(f.name());
+            }
+        }
+        if (!added.isEmpty()) {
+            throw new SourceException("table " + schema.id() + ": the capture instance now carries column(s) " + added
+                    + " that the task did not load; schema changes are not replicated yet: reload the table (ferry run --reload)");
+        }
+        int[] order = new int[schema.columns().size()];
+        for (int i = 0; i < order.length; i++) {
+            Field f = rowSchema.field(schema.columns().get(i).name());
+            if (f == null) {
+                String column = schema.columns().get(i).name();
+                throw new SourceException("table " + schema.id() + ": column " + column + " is not in the table's CDC capture "
+                        + "instance, so its changes cannot be replicated. " + SqlServerSql.newCaptureInstanceAdvice(schema.id()));
+            }
+            order[i] = f.index();
+        }
+        return order;
+    }
+
+    /** Converts one connector value into the neutral class of {@code type}. */
+    static Object value(LogicalType type, Schema schema, Object v) {
+        if (v == null) {
+            return null;
+        }
+        String logical = schema.name() == null ? "" : schema.name();
+        switch (type.kind()) {
+            case BOOLEAN:
+                return v;
+            case INT16:
+                return ((Number) v).shortValue();
+            case INT32:
+                return ((Number) v).intValue();
+            case INT64:
+                return ((Number) v).longValue();
+            case FLOAT32:
+                return ((Number) v).floatValue();
+            case FLOAT64:
+                return ((Number) v).doubleValue();
+            case DECIMAL: {
+                BigDecimal d = v instanceof BigDecimal b ? b : new BigDecimal(v.toString());
+                // money arrives with the scale of its value; the column has four places
+                return type.precision() > 0 && d.scale() < type.scale() ? d.setScale(type.scale(), RoundingMode.UNNECESSARY) : d;
+            }
+            case CHAR:
+            case VARCHAR:
+            case TEXT:
+            case JSON:
+            case XML:
+                return v instanceof byte[] || v instanceof ByteBuffer ? new String(bytes(v), java.nio.charset.StandardCharsets.UTF_8)
+                        : v.toString();
+            case BYTES:
+                return bytes(v);
+            case UUID:
+                return UUID.fromString(v.toString());
+            case DATE:
+                if (v instanceof Number n) {
+                    return LocalDate.ofEpochDay(n.longValue());
+                }
+                return LocalDate.parse(stripZone(v.toString()));
+            case TIME:
+                if (v instanceof Number n) {
+                    return LocalTime.ofNanoOfDay(nanos(logical, n.longValue(), "io.debezium.time.Time", "io.debezium.time.MicroTime"))
+                            .truncatedTo(ChronoUnit.MICROS);
+                }
+                return LocalTime.parse(stripZone(v.toString())).truncatedTo(ChronoUnit.MICROS);
+            case TIMESTAMP:
+                if (v instanceof Number n) {
+                    long ns = n.longValue();
+                    long seconds;
+                    long fraction;
+                    if ("io.debezium.time.Timestamp".equals(logical)) {
+                        seconds = Math.floorDiv(ns, 1000L);
+                        fraction = Math.floorMod(ns, 1000L) * 1_000_000L;
+                    } else if ("io.debezium.time.MicroTimestamp".equals(logical)) {
+                        seconds = Math.floorDiv(ns, 1_000_000L);
+                        fraction = Math.floorMod(ns, 1_000_000L) * 1000L;
+                    } else {
+                        seconds = Math.floorDiv(ns, 1_000_000_000L);
+                        fraction = Math.floorMod(ns, 1_000_000_000L);
+                    }
+                    return LocalDateTime.ofEpochSecond(seconds, (int) fraction, ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+                }
+                return localDateTime(v.toString());
+            case TIMESTAMPTZ:
+                return instant(v.toString());
+            default:
+                throw new IllegalArgumentException("no conversion to " + type);
+        }
+    }
+
+    /** A datetime2 in ISO form; the connector may mark it as UTC with a trailing Z. */
+    static LocalDateTime localDateTime(String iso) {
+        String s = iso.trim();
+        if (s.endsWith("Z") || s.matches(".*[+-]\\d\\d:\\d\\d$")) {
+            return OffsetDateTime.parse(s).withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime().truncatedTo(ChronoUnit.MICROS);
+        }
+        return LocalDateTime.parse(s).truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** A datetimeoffset as the connector sends it (ISO-8601 with offset) as the instant, to the microsecond. */
+    static Instant instant(String iso) {
+        return OffsetDateTime.parse(iso.trim()).toInstant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static String stripZone(String s) {
+        String t = s.trim();
+        return t.endsWith("Z") ? t.substring(0, t.length() - 1) : t;
+    }
+
+    private static long nanos(String logical, long value, String millisName, String microsName) {
+        if (millisName.equals(logical)) {
+            return value * 1_000_000L;
+        }
+        if (microsName.equals(logical)) {
+            return value * 1000L;
+        }
+        return value;
+    }
+
+    static byte[] bytes(Object v) {
+        if (v instanceof byte[] b) {
+            return b;
+        }
+        ByteBuffer bb = ((ByteBuffer) v).duplicate();
+        byte[] b = new byte[bb.remaining()];
+        bb.get(b);
+        return b;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.ferry.sqlserver;
+
+import dev.ferry.core.model.TableId;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.StringJoiner;
+
+/** The T-SQL Ferry runs for capture: built here as plain text, so that tests can read it. */
+final class SqlServerSql {
+
+    private SqlServerSql() {
+    }
+
+    static final String MAX_LSN = "SELECT sys.fn_cdc_get_max_lsn()";
+
+    static final String DATABASE = """
+            SELECT d.name, d.is_cdc_enabled, d.recovery_model_desc, d.snapshot_isolation_state,
+                   CAST(CASE WHEN ctd.database_id IS NULL THEN 0 ELSE 1 END AS bit), ctd.retention_period,
+                   ctd.retention_period_units_desc, CAST(SERVERPROPERTY('EngineEdition') AS int),
+                   CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128))
+            FROM sys.databases d LEFT JOIN sys.change_tracking_databases ctd ON ctd.database_id = d.database_id
+            WHERE d.database_id = DB_ID()""";
+
+    /** Capture instances with their captured columns, oldest instance first per table. */
+    static final String CAPTURE_INSTANCES = """
+            SELECT OBJECT_SCHEMA_NAME(ct.source_object_id), OBJECT_NAME(ct.source_object_id), ct.capture_instance,
+                   ct.start_lsn, cc.column_name
+            FROM cdc.change_tables ct
+            JOIN cdc.captured_columns cc ON cc.object_id = ct.object_id
+            ORDER BY 1, 2, ct.create_date, ct.capture_instance, cc.column_ordinal""";
+
+    static final String CT_CURRENT_VERSION = "SELECT CHANGE_TRACKING_CURRENT_VERSION()";
+
+    static String ctMinValidVersion(TableId table) {
+        return "SELECT CHANGE_TRACKING_MIN_VALID_VERSION(OBJECT_ID(" + SqlServerIdentifiers.literal(SqlServerIdentifiers.quote(table)) + "))";
+    }
+
+    /**
+     * The net changes to {@code table} after version {@code ?1} up to version {@code ?2}, joined
+     * back to the table for the current values: one row per changed key, ordered by version.
+     * Columns: SYS_CHANGE_VERSION, SYS_CHANGE_OPERATION, the key columns from the change table,
+     * a presence flag (1 when the row still exists), then {@code expressions} from the table.
+     */
+    static String ctChanges(TableId table, List<String> keyColumns, List<String> expressions) {
+        String t = SqlServerIdentifiers.quote(table);
+        StringJoiner select = new StringJoiner(", ");
+        select.add("ct.SYS_CHANGE_VERSION").add("ct.SYS_CHANGE_OPERATION");
+        StringJoiner join = new StringJoiner(" AND ");
+        for (String k : keyColumns) {
+            String q = SqlServerIdentifiers.quote(k);
+            select.add("ct." + q);
+            join.add("t." + q + " = ct." + q);
+        }
+        select.add("CAST(CASE WHEN t." + SqlServerIdentifiers.quote(keyColumns.get(0)) + " IS NULL THEN 0 ELSE 1 END AS bit)");
+        for (String e : expressions) {
+            select.add(qualify(e));
+        }
+        return "SELECT " + select + " FROM CHANGETABLE(CHANGES " + t + ", ?) AS ct LEFT JOIN " + t + " AS t ON " + join
+                + " WHERE ct.SYS_CHANGE_VERSION <= ? ORDER BY ct.SYS_CHANGE_VERSION";
+    }
+
+    /** Prefixes the bracketed column references of a select expression with the table alias {@code t}. */
+    static String qualify(String expression) {
+        StringBuilder sb = new StringBuilder();
+        int i = 0;
+        boolean inString = false;
+        while (i < expression.length()) {
+            char c = expression.charAt(i);
+            if (c == '\'') {
+                inString = !inString;
+                sb.append(c);
+                i++;
+            } else if (c == '[' && !inString) {
+                int end = i + 1;
+                while (end < expression.length()) {
+                    if (expression.charAt(end) == ']') {
+                        if (end + 1 < expression.length() && expression.charAt(end + 1) == ']') {
+                            end += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    end++;
+                }
+                boolean member = i > 0 && expression.charAt(i - 1) == '.';
+                sb.append(member ? "" : "t.").append(expression, i, end + 1);
+                i = end + 1;
+            } else {
+                sb.append(c);
+                i++;
+            }
+        }
+        return sb.toString();
+    }
+
+    /** What a DBA runs to capture a column added after the table's capture instance was created. */
+    static String newCaptureInstanceAdvice(TableId table) {
+        String name = table.schema() + "_" + table.name() + "_v2";
+        return "Create a new capture instance that includes it (SQL Server allows two per table; Ferry moves to the newer "
+                + "one by itself): EXEC sys.sp_cdc_enable_table @source_schema = " + SqlServerIdentifiers.literal(table.schema())
+                + ", @source_name = " + SqlServerIdentifiers.literal(table.name()) + ", @role_name = NULL, @capture_instance = "
+                + SqlServerIdentifiers.literal(name) + "; then, once Ferry has passed the new instance's start, drop the old "
+                + "one with EXEC sys.sp_cdc_disable_table @source_schema = " + SqlServerIdentifiers.literal(table.schema())
+                + ", @source_name = " + SqlServerIdentifiers.literal(table.name()) + ", @capture_instance = N'<old instance>'; "
+                + "the column's values before the new instance are loaded by a reload of the table";
+    }
+
+    /** Enables MS-CDC on the database and each table (skipping what is enabled already). */
+    static List<String> enableCdc(String database, boolean databaseEnabled, List<TableId> tables) {
+        List<String> sql = new ArrayList<>();
+        if (!databaseEnabled) {
+            sql.add("EXEC sys.sp_cdc_enable_db");
+        }
+        for (TableId t : tables) {
+            sql.add("EXEC sys.sp_cdc_enable_table @source_schema = " + SqlServerIdentifiers.literal(t.schema())
+                    + ", @source_name = " + SqlServerIdentifiers.literal(t.name()) + ", @role_name = NULL, @supports_net_changes = 0");
+        }
+        return sql;
+    }
+
+    /** Enables Change Tracking on the database (2 days' retention, auto cleanup) and each table. */
+    static List<String> enableChangeTracking(String database, boolean databaseEnabled, List<TableId> tables) {
+        List<String> sql = new ArrayList<>();
+        if (!databaseEnabled) {
+            sql.add("ALTER DATABASE " + SqlServerIdentifiers.quote(database)
+                    + " SET CHANGE_TRACKING = ON (CHANGE_RETENTION = 2 DAYS, AUTO_CLEANUP = ON)");
+        }
+        for (TableId t : tables) {
+            sql.add("ALTER TABLE " + SqlServerIdentifiers.quote(t) + " ENABLE CHANGE_TRACKING WITH (TRACK_COLUMNS_UPDATED = OFF)");
+        }
+        return sql;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.ferry.sqlserver;
+
+import dev.ferry.core.model.LogicalType;
+import dev.ferry.core.model.TypeKind;
+
+/**
+ * How each SQL Server type maps onto the neutral types, how the full load reads it, and how
+ * faithfully it can be carried. Pure: no connection, unit-tested type by type.
+ *
+ * <p>PostgreSQL keeps microseconds; SQL Server's 7th fractional digit (100 ns) of time(7),
+ * datetime2(7) and datetimeoffset(7) is truncated (never rounded: rounding 23:59:59.9999999 would
+ * change the day). datetimeoffset keeps its instant; its offset is not kept. These, and the types
+ * carried as text, are reported by the assessment before anything moves.
+ */
+public final class SqlServerTypes {
+
+    private SqlServerTypes() {
+    }
+
+    /** How a value is read from a result set by the bulk reader and the Change Tracking poller. */
+    public enum Read {
+        BOOLEAN, TINYINT, SMALLINT, INT, BIGINT, DECIMAL, MONEY, REAL, FLOAT, STRING, BYTES, UUID,
+        DATE, TIME, DATETIME, DATETIMEOFFSET
+    }
+
+    /** How faithfully a type is carried. */
+    public enum Fidelity { EXACT, LOSSY, UNSUPPORTED }
+
+    /**
+     * The mapping of one column.
+     *
+     * @param type       the neutral type
+     * @param read       how to read it
+     * @param expression the SELECT expression for the column ({@code [c]} or a conversion to text)
+     * @param fidelity   how faithfully it is carried
+     * @param note       what is lost or why it cannot be carried; empty when exact
+     * @param cdcCapable whether Debezium's SQL Server connector delivers it in a form Ferry converts
+     */
+    public record Mapping(LogicalType type, Read read, String expression, Fidelity fidelity, String note, boolean cdcCapable) {
+    }
+
+    /** Maps one catalog column. Never null: a type Ferry cannot carry maps with {@link Fidelity#UNSUPPORTED}. */
+    public static Mapping map(NativeColumn c) {
+        String q = SqlServerIdentifiers.quote(c.name());
+        String t = c.typeName();
+        int fraction = Math.min(c.scale(), 6);
+        String subMicros = c.scale() == 7 ? "the 7th fractional second digit (100 ns) is truncated: PostgreSQL keeps microseconds" : "";
+        Fidelity timeFidelity = c.scale() == 7 ? Fidelity.LOSSY : Fidelity.EXACT;
+        return switch (t) {
+            case "bit" -> exact(LogicalType.of(TypeKind.BOOLEAN), Read.BOOLEAN, q);
+            case "tinyint" -> exact(LogicalType.of(TypeKind.INT16), Read.TINYINT, q);
+            case "smallint" -> exact(LogicalType.of(TypeKind.INT16), Read.SMALLINT, q);
+            case "int" -> exact(LogicalType.of(TypeKind.INT32), Read.INT, q);
+            case "bigint" -> exact(LogicalType.of(TypeKind.INT64), Read.BIGINT, q);
+            case "decimal", "numeric" -> exact(LogicalType.decimal(c.precision(), c.scale()), Read.DECIMAL, q);
+            case "money" -> exact(LogicalType.decimal(19, 4), Read.MONEY, q);
+            case "smallmoney" -> exact(LogicalType.decimal(10, 4), Read.MONEY, q);
+            case "real" -> exact(LogicalType.of(TypeKind.FLOAT32), Read.REAL, q);
+            case "float" -> exact(LogicalType.of(TypeKind.FLOAT64), Read.FLOAT, q);
+            case "date" -> exact(LogicalType.of(TypeKind.DATE), Read.DATE, q);
+            case "time" -> new Mapping(LogicalType.temporal(TypeKind.TIME, fraction), Read.TIME, q, timeFidelity, subMicros, true);
+            case "datetime" -> exact(LogicalType.temporal(TypeKind.TIMESTAMP, 3), Read.DATETIME, q);
+            case "smalldatetime" -> exact(LogicalType.temporal(TypeKind.TIMESTAMP, 0), Read.DATETIME, q);
+            case "datetime2" -> new Mapping(LogicalType.temporal(TypeKind.TIMESTAMP, fraction), Read.DATETIME, q, timeFidelity, subMicros, true);
+            case "datetimeoffset" -> new Mapping(LogicalType.temporal(TypeKind.TIMESTAMPTZ, fraction), Read.DATETIMEOFFSET, q,
+                    Fidelity.LOSSY, "the instant is kept, its UTC offset is not (timestamptz stores UTC)"
+                            + (subMicros.isEmpty() ? "" : "; " + subMicros), true);
+            case "char", "nchar" -> exact(LogicalType.chars(chars(c)), Read.STRING, q);
+            case "varchar", "nvarchar" -> exact(c.maxLength() < 0 ? LogicalType.of(TypeKind.TEXT) : LogicalType.varchar(chars(c)),
+                    Read.STRING, q);
+            case "text", "ntext" -> new Mapping(LogicalType.of(TypeKind.TEXT), Read.STRING, q, Fidelity.EXACT,
+                    "deprecated LOB type: in CDC updates SQL Server may capture NULL for it when it did not change; "
+                            + "prefer varchar(max)/nvarchar(max)", true);
+            case "binary", "varbinary", "timestamp", "rowversion" -> exact(LogicalType.of(TypeKind.BYTES), Read.BYTES, q);
+            case "image" -> new Mapping(LogicalType.of(TypeKind.BYTES), Read.BYTES, q, Fidelity.EXACT,
+                    "deprecated LOB type: in CDC updates SQL Server may capture NULL for it when it did not change; "
+                            + "prefer varbinary(max)", true);
+            case "uniqueidentifier" -> exact(LogicalType.of(TypeKind.UUID), Read.UUID, q);
+            case "xml" -> exact(LogicalType.of(TypeKind.XML), Read.STRING, q);
+            case "hierarchyid" -> new Mapping(LogicalType.of(TypeKind.TEXT), Read.STRING, "CAST(" + q + " AS nvarchar(4000))",
+                    Fidelity.LOSSY, "carried as its text form (/1/3/); hierarchyid::Parse turns it back", false);
+            case "geometry", "geography" -> new Mapping(LogicalType.of(TypeKind.TEXT), Read.STRING,
+                    "CASE WHEN " + q + " IS NULL THEN NULL ELSE 'SRID=' + CAST(" + q + ".STSrid AS varchar(11)) + ';' + "
+                            + q + ".AsTextZM() END",
+                    Fidelity.LOSSY, "carried as EWKT text (SRID=4326;POINT (...)), which PostGIS reads with ::geometry", false);
+            case "sql_variant" -> new Mapping(LogicalType.of(TypeKind.TEXT), Read.STRING, "CAST(" + q + " AS nvarchar(4000))",
+                    Fidelity.LOSSY, "carried as text: the base type of each value is lost", false);
+            default -> new Mapping(LogicalType.of(TypeKind.TEXT), Read.STRING, q, Fidelity.UNSUPPORTED,
+                    "type " + c.userType() + " (" + t + ") has no mapping; exclude the column's table or convert the column", false);
+        };
+    }
+
+    private static Mapping exact(LogicalType type, Read read, String expression) {
+        return new Mapping(type, read, expression, Fidelity.EXACT, "", true);
+    }
+
+    /** Characters of a char/varchar/nchar/nvarchar column (max_length is in bytes; 2 per nchar). */
+    private static int chars(NativeColumn c) {
+        return c.typeName().startsWith("n") ? c.maxLength() / 2 : c.maxLength();
+    }
+}
