@@ -1,6 +1,15 @@
 package dev.ferry.core;
 
+import dev.ferry.core.mapping.TableMappings;
+import dev.ferry.core.model.TableSchema;
+import dev.ferry.core.spi.AssessableSource;
+import dev.ferry.core.spi.Assessment;
+import dev.ferry.core.spi.EndpointConfig;
+import dev.ferry.core.spi.Source;
 import dev.ferry.core.task.FerryTask;
+import dev.ferry.core.task.MigrationType;
+
+import java.util.List;
 
 /**
  * Entry point of the embedding API:
@@ -22,5 +31,22 @@ public final class Ferry {
 
     public static FerryTask.Builder task(String name) {
         return FerryTask.builder(name);
+    }
+
+    /**
+     * The premigration assessment of {@code source} for the tables {@code mappings} select, for a
+     * task of {@code type}. Connects to the source and reads its catalog; moves nothing.
+     *
+     * @throws ConfigurationException when the source's plug-in has no assessment, or its settings are wrong
+     * @throws SourceException        when the source cannot be reached
+     */
+    public static Assessment assess(EndpointConfig source, TableMappings mappings, MigrationType type) {
+        try (Source s = Endpoints.source(source)) {
+            if (!(s instanceof AssessableSource assessable)) {
+                throw new ConfigurationException("source type '" + source.type() + "' has no premigration assessment");
+            }
+            List<TableSchema> tables = mappings.select(s.discover());
+            return assessable.assess(tables, type.cdc());
+        }
     }
 }

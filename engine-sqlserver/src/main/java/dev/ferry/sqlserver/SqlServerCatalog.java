@@ -36,12 +36,12 @@ public final class SqlServerCatalog {
      * @param changeTracking  Change Tracking is enabled on the table
      * @param temporalType    0 plain, 1 history table, 2 system-versioned
      * @param memoryOptimized a memory-optimized table
-     * @param columnstore     has a clustered or nonclustered columnstore index
+     * @param clusteredColumnstore has a clustered columnstore index
      * @param columnSets      names of XML column sets left out (they repeat the sparse columns)
      */
     public record Table(TableSchema schema, boolean view, List<NativeColumn> columns, List<SqlServerTypes.Mapping> mappings,
                         KeyKind keyKind, String keyName, boolean cdcEnabled, boolean changeTracking, int temporalType,
-                        boolean memoryOptimized, boolean columnstore, List<String> columnSets) {
+                        boolean memoryOptimized, boolean clusteredColumnstore, List<String> columnSets) {
         public Table {
             columns = List.copyOf(columns);
             mappings = List.copyOf(mappings);
@@ -55,7 +55,7 @@ public final class SqlServerCatalog {
 
     /** One row of {@link #OBJECTS_SQL}. */
     public record ObjectRow(String schema, String name, boolean view, boolean cdc, boolean changeTracking, int temporalType,
-                            boolean memoryOptimized, boolean columnstore, long rows) {
+                            boolean memoryOptimized, boolean clusteredColumnstore, long rows) {
     }
 
     /** One row of {@link #COLUMNS_SQL}, in column_id order per table. */
@@ -72,7 +72,7 @@ public final class SqlServerCatalog {
                    CAST(CASE WHEN ctt.object_id IS NULL THEN 0 ELSE 1 END AS bit),
                    ISNULL(t.temporal_type, 0),
                    CAST(ISNULL(t.is_memory_optimized, 0) AS bit),
-                   CAST(CASE WHEN EXISTS (SELECT 1 FROM sys.indexes i WHERE i.object_id = o.object_id AND i.type IN (5, 6))
+                   CAST(CASE WHEN EXISTS (SELECT 1 FROM sys.indexes i WHERE i.object_id = o.object_id AND i.type = 5)
                         THEN 1 ELSE 0 END AS bit),
                    ISNULL((SELECT SUM(p.rows) FROM sys.partitions p WHERE p.object_id = o.object_id AND p.index_id IN (0, 1)), -1)
             FROM sys.objects o
@@ -185,7 +185,7 @@ public final class SqlServerCatalog {
             KeyKind kind = key == null ? KeyKind.NONE : key.primaryKey() ? KeyKind.PRIMARY_KEY : KeyKind.UNIQUE_INDEX;
             TableSchema schema = new TableSchema(id, neutral, key == null ? List.of() : key.columns(), o.rows());
             result.add(new Table(schema, o.view(), read, mappings, kind, key == null ? "" : key.name(), o.cdc(),
-                    o.changeTracking(), o.temporalType(), o.memoryOptimized(), o.columnstore(), columnSets));
+                    o.changeTracking(), o.temporalType(), o.memoryOptimized(), o.clusteredColumnstore(), columnSets));
         }
         return result;
     }

@@ -4,12 +4,15 @@ import dev.ferry.core.SourceException;
 import dev.ferry.core.model.SourcePosition;
 import dev.ferry.core.model.TableId;
 import dev.ferry.core.model.TableSchema;
+import dev.ferry.core.ConfigurationException;
+import dev.ferry.core.spi.AssessableSource;
+import dev.ferry.core.spi.Assessment;
 import dev.ferry.core.spi.BatchLimits;
 import dev.ferry.core.spi.BulkReader;
 import dev.ferry.core.spi.CdcMark;
 import dev.ferry.core.spi.ChangeStream;
 import dev.ferry.core.spi.KeyRange;
-import dev.ferry.core.spi.Source;
+import dev.ferry.core.spi.PreparableSource;
 import dev.ferry.core.spi.SyncPoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +38,7 @@ import java.util.StringJoiner;
  * after the load; keyed tables absorb that (upserts, deletes of missing rows), which is why the
  * assessment warns about keyless tables in MS-CDC mode and Change Tracking refuses them.
  */
-public final class SqlServerSource implements Source {
+public final class SqlServerSource implements AssessableSource, PreparableSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqlServerSource.class);
 
@@ -213,10 +216,16 @@ public final class SqlServerSource implements Source {
         for (TableSchema t : tables) {
             SqlServerCatalog.Table info = table(t.id());
             for (int i = 0; i < info.columns().size(); i++) {
-                if (!info.mappings().get(i).cdcCapable() && t.columnIndex(info.columns().get(i).name()) >= 0) {
-                    problems.add("table " + t.id() + ": column " + info.columns().get(i).name() + " of type "
-                            + info.columns().get(i).declaration() + " cannot be replicated through MS-CDC; use captureMode: "
-                            + "change-tracking, or leave the table out");
+                NativeColumn c = info.columns().get(i);
+                if (t.columnIndex(c.name()) < 0) {
+                    continue;
+                }
+                if (!info.mappings().get(i).cdcCapable()) {
+                    problems.add("table " + t.id() + ": column " + c.name() + " of type " + c.declaration()
+                            + " cannot be replicated through MS-CDC; use captureMode: change-tracking, or leave the table out");
+                } else if (c.computed()) {
+                    problems.add("table " + t.id() + ": column " + c.name() + " is computed, and SQL Server CDC records NULL for "
+                            + "computed columns; use captureMode: change-tracking, or leave the table out");
                 }
             }
         }
@@ -364,6 +373,66 @@ public final class SqlServerSource implements Source {
     private boolean catalogIsEmpty() {
         synchronized (catalog) {
             return catalog.isEmpty();
+        }
+    }
+
+    @Override
+    public Assessment assess(List<TableSchema> tables, boolean captureChanges) {
+        if (catalogIsEmpty()) {
+            catalogTables();
+        }
+        return SqlServerAssessment.assess(SqlServerAssessment.facts(this), SqlServerAssessment.selected(this, tables), mode,
+                captureChanges);
+    }
+
+    @Override
+    public List<String> preparation(List<TableSchema> tables, String captureMode) {
+        CaptureMode m;
+        try {
+            m = CaptureMode.parse(captureMode);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(e.getMessage());
+        }
+        if (catalogIsEmpty()) {
+            catalogTables();
+        }
+        DatabaseInfo db = databaseInfo();
+        List<TableId> todo = new ArrayList<>();
+        List<String> keyless = new ArrayList<>();
+        for (TableSchema t : tables) {
+            SqlServerCatalog.Table info = table(t.id());
+            if (info.view()) {
+                continue;
+            }
+            if (m == CaptureMode.CDC ? !info.cdcEnabled() : !info.changeTracking()) {
+                if (m == CaptureMode.CHANGE_TRACKING && info.keyKind() != SqlServerCatalog.KeyKind.PRIMARY_KEY) {
+                    keyless.add(t.id().toString());
+                } else {
+                    todo.add(t.id());
+                }
+            }
+        }
+        if (!keyless.isEmpty()) {
+            throw new ConfigurationException("Change Tracking needs a primary key; table(s) " + String.join(", ", keyless)
+                    + " have none: add one, use --cdc, or leave them out of the table mappings");
+        }
+        return m == CaptureMode.CDC ? SqlServerSql.enableCdc(db.name(), db.cdcEnabled(), todo)
+                : SqlServerSql.enableChangeTracking(db.name(), db.changeTracking(), todo);
+    }
+
+    @Override
+    public void prepare(List<String> statements) {
+        try (Connection c = connector.pooled(); Statement st = c.createStatement()) {
+            for (String sql : statements) {
+                try {
+                    st.execute(sql);
+                } catch (SQLException e) {
+                    throw connector.failure("running '" + sql + "' failed", e);
+                }
+                LOG.info("ran {}", sql);
+            }
+        } catch (SQLException e) {
+            throw connector.failure("preparing the source failed", e);
         }
     }
 
