@@ -82,8 +82,10 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static String describe(dev.ferry.core.spi.EndpointConfig c) {
-        String where = c.get("url") != null ? c.get("url") : c.get("host") + ":" + c.get("port", "5432") + "/" + c.get("database");
+    /** {@code postgres host:5432/db}: an endpoint for messages, without any secret. */
+    static String describe(dev.ferry.core.spi.EndpointConfig c) {
+        String port = c.get("port", "sqlserver".equals(c.type()) ? "1433" : "5432");
+        String where = c.get("url") != null ? c.get("url") : c.get("host") + ":" + port + "/" + c.get("database");
         return c.type() + " " + where;
     }
 }

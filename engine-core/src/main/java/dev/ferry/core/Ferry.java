@@ -5,6 +5,7 @@ import dev.ferry.core.model.TableSchema;
 import dev.ferry.core.spi.AssessableSource;
 import dev.ferry.core.spi.Assessment;
 import dev.ferry.core.spi.EndpointConfig;
+import dev.ferry.core.spi.PreparableSource;
 import dev.ferry.core.spi.Source;
 import dev.ferry.core.task.FerryTask;
 import dev.ferry.core.task.MigrationType;
@@ -47,6 +48,27 @@ public final class Ferry {
             }
             List<TableSchema> tables = mappings.select(s.discover());
             return assessable.assess(tables, type.cdc());
+        }
+    }
+
+    /**
+     * Enables change capture {@code mode} (a source-specific name: {@code cdc} or
+     * {@code change-tracking} for SQL Server) on the tables {@code mappings} select, unless
+     * {@code dryRun}. Returns the statements, run or not; what is enabled already is left out.
+     *
+     * @throws ConfigurationException when the source's plug-in cannot prepare itself, or has no such mode
+     * @throws SourceException        when the source cannot be reached or a statement fails
+     */
+    public static List<String> prepareSource(EndpointConfig source, TableMappings mappings, String mode, boolean dryRun) {
+        try (Source s = Endpoints.source(source)) {
+            if (!(s instanceof PreparableSource preparable)) {
+                throw new ConfigurationException("source type '" + source.type() + "' cannot prepare itself for change capture");
+            }
+            List<String> statements = preparable.preparation(mappings.select(s.discover()), mode);
+            if (!dryRun) {
+                preparable.prepare(statements);
+            }
+            return statements;
         }
     }
 }

@@ -124,6 +124,12 @@ public final class SqlServerConnector implements AutoCloseable {
             }
         }
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        if (m.startsWith("The TCP/IP connection to the host")) {
+            // the driver's text: ... has failed. Error: "Connection refused. Verify the connection properties. ..."
+            int at = m.indexOf("Error: \"");
+            String reason = at < 0 ? "" : m.substring(at + 8).split("[.\"]", 2)[0];
+            return "host unreachable or port closed" + (reason.isEmpty() ? "" : " (" + reason + ")");
+        }
         return switch (e.getErrorCode()) {
             case 18456 -> "authentication failed: " + m;
             case 4060 -> "cannot open the database: " + m;

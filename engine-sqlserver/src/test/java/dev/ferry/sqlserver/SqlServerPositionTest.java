@@ -1,0 +1,80 @@
+package dev.ferry.sqlserver;
+
+import dev.ferry.core.SourceException;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SqlServerPositionTest {
+
+    static final Map<String, Object> PARTITION = Map.of("server", "ferry-orders", "database", "shop");
+
+    static SqlServerPosition.Cdc at(String commit, String change, long serial) {
+        Map<String, Object> offset = new LinkedHashMap<>();
+        offset.put("commit_lsn", commit);
+        offset.put("change_lsn", change);
+        offset.put("event_serial_no", serial);
+        return SqlServerPosition.Cdc.of(PARTITION, offset);
+    }
+
+    @Test
+    void cdcPositionRoundTripsThroughItsText() {
+        SqlServerPosition.Cdc p = at("0000002a:00000c38:0003", "0000002a:00000c30:0002", 2);
+        SqlServerPosition back = SqlServerPosition.parse(p.serialize());
+        assertThat(back).isEqualTo(p);
+        assertThat(((SqlServerPosition.Cdc) back).offset().get("event_serial_no")).isInstanceOf(Long.class).isEqualTo(2L);
+        assertThat(back.describe()).isEqualTo("LSN 0000002a:00000c38:0003 change 0000002a:00000c30:0002 #2");
+    }
+
+    @Test
+    @DisplayName("when the full load starts, then the mark tells the connector its snapshot is complete at the max LSN")
+    void markOffset() {
+        SqlServerPosition.Cdc mark = SqlServerPosition.Cdc.mark(Lsn.parse("00000010:00000020:0001"), PARTITION);
+        assertThat(mark.offset()).containsEntry("commit_lsn", "00000010:00000020:0001").containsEntry("snapshot", true)
+                .containsEntry("snapshot_completed", true);
+        assertThat(mark.partition()).isEqualTo(PARTITION);
+        assertThat(SqlServerPosition.parse(mark.serialize())).isEqualTo(mark);
+        SqlServerPosition.Cdc empty = SqlServerPosition.Cdc.mark(null, PARTITION);
+        assertThat(empty.offset()).containsEntry("commit_lsn", null);
+        assertThat(empty.describe()).contains("start of the change tables");
+        assertThat(SqlServerPosition.parse(empty.serialize())).isEqualTo(empty);
+    }
+
+    @Test
+    @DisplayName("when positions share a commit LSN, then change LSN and serial number order them")
+    void ordersByCommitChangeAndSerial() {
+        SqlServerPosition a = at("00000010:00000020:0001", "00000010:00000018:0001", 1);
+        SqlServerPosition b = at("00000010:00000020:0001", "00000010:00000018:0001", 2);
+        SqlServerPosition c = at("00000010:00000020:0001", "00000010:00000019:0001", 1);
+        SqlServerPosition d = at("00000011:00000000:0001", "00000010:00000000:0001", 1);
+        assertThat(a).isLessThan(b);
+        assertThat(b).isLessThan(c);
+        assertThat(c).isLessThan(d);
+        SqlServerPosition mark = SqlServerPosition.Cdc.mark(Lsn.parse("00000010:00000020:0001"), PARTITION);
+        assertThat(mark).isLessThan(a);
+        SqlServerPosition none = SqlServerPosition.Cdc.mark(null, PARTITION);
+        assertThat(none).isLessThan(mark);
+    }
+
+    @Test
+    void changeTrackingPositions() {
+        SqlServerPosition v7 = new SqlServerPosition.ChangeTracking(7);
+        assertThat(SqlServerPosition.parse(v7.serialize())).isEqualTo(v7);
+        assertThat(v7).isLessThan(new SqlServerPosition.ChangeTracking(8));
+        assertThat(v7.describe()).isEqualTo("change tracking version 7");
+        assertThatThrownBy(() -> v7.compareTo(at("00000010:00000020:0001", null, 0)))
+                .hasMessageContaining("cannot compare a Change Tracking position with an MS-CDC position");
+    }
+
+    @Test
+    void refusesTextOfAnotherSource() {
+        assertThatThrownBy(() -> SqlServerPosition.parse("{\"lsn\":123}")).isInstanceOf(SourceException.class)
+                .hasMessage("stored position is not a SQL Server position: {\"lsn\":123}");
+        assertThatThrownBy(() -> SqlServerPosition.parse("not json")).isInstanceOf(SourceException.class);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.ferry.sqlserver;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.util.HexFormat;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SqlServerValuesTest {
+
+    @Test
+    @DisplayName("when a uniqueidentifier is read as bytes, then its first three groups are byte-swapped")
+    void uniqueidentifierByteOrder() {
+        // SELECT CAST(CAST('6F9619FF-8B86-D011-B42D-00C04FC964FF' AS uniqueidentifier) AS binary(16))
+        byte[] stored = HexFormat.of().parseHex("FF19966F868B11D0B42D00C04FC964FF");
+        UUID u = SqlServerValues.uuid(stored);
+        assertThat(u).isEqualTo(UUID.fromString("6F9619FF-8B86-D011-B42D-00C04FC964FF"));
+        assertThat(SqlServerValues.bytes(u)).isEqualTo(stored);
+        UUID random = UUID.randomUUID();
+        assertThat(SqlServerValues.uuid(SqlServerValues.bytes(random))).isEqualTo(random);
+        assertThatThrownBy(() -> SqlServerValues.uuid(new byte[15])).hasMessage("a uniqueidentifier has 16 bytes, was 15");
+    }
+
+    @Test
+    @DisplayName("when datetime2(7) holds its largest value, then the 100 ns digit is truncated, never rounded into the next day")
+    void datetime2Max() {
+        LocalDateTime max = LocalDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_900);
+        assertThat(SqlServerValues.micros(max)).isEqualTo(LocalDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_000));
+        assertThat(SqlServerValues.micros(LocalDateTime.of(1, 1, 1, 0, 0))).isEqualTo(LocalDateTime.of(1, 1, 1, 0, 0));
+        assertThat(SqlServerValues.micros(LocalTime.of(23, 59, 59, 999_999_900))).isEqualTo(LocalTime.of(23, 59, 59, 999_999_000));
+        assertThat(SqlServerValues.micros(LocalDateTime.of(2024, 2, 29, 12, 0, 0, 123_456_700)).getNano()).isEqualTo(123_456_000);
+    }
+
+    @Test
+    @DisplayName("when datetimeoffset is at the extreme offsets, then the instant is exact")
+    void datetimeoffsetExtremes() {
+        assertThat(SqlServerValues.instant(OffsetDateTime.parse("2024-01-01T00:00:00.1234567+14:00")))
+                .isEqualTo(Instant.parse("2023-12-31T10:00:00.123456Z"));
+        assertThat(SqlServerValues.instant(OffsetDateTime.parse("2024-01-01T00:00:00-14:00")))
+                .isEqualTo(Instant.parse("2024-01-01T14:00:00Z"));
+        assertThat(SqlServerValues.instant(OffsetDateTime.parse("0001-01-01T00:00:00+14:00")))
+                .isEqualTo(Instant.parse("0000-12-31T10:00:00Z"));
+        assertThat(SqlServerValues.instant(OffsetDateTime.parse("9999-12-31T23:59:59.9999999-14:00")))
+                .isEqualTo(Instant.parse("+10000-01-01T13:59:59.999999Z"));
+    }
+
+    @Test
+    void moneyKeepsFourPlacesAndItsSign() {
+        assertThat(SqlServerValues.money(new BigDecimal("-922337203685477.5808"))).isEqualTo(new BigDecimal("-922337203685477.5808"));
+        assertThat(SqlServerValues.money(new BigDecimal("-214748.3648"))).hasToString("-214748.3648");
+        assertThat(SqlServerValues.money(new BigDecimal("-1.5"))).hasToString("-1.5000");
+        assertThat(SqlServerValues.money(new BigDecimal("922337203685477.5807")).scale()).isEqualTo(4);
+        assertThatThrownBy(() -> SqlServerValues.money(new BigDecimal("1.00001"))).isInstanceOf(ArithmeticException.class);
+    }
+}
