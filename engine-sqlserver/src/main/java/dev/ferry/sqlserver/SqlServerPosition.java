@@ -35,13 +35,12 @@ public sealed interface SqlServerPosition extends SourcePosition {
 
         /**
          * The position recorded before a full load: everything committed up to {@code maxLsn} is in
-         * the load; streaming starts after it. The offset tells the connector that its own snapshot
-         * is complete, so it neither snapshots nor re-reads {@code maxLsn} itself.
+         * the load; streaming starts after it. The offset tells the connector that a snapshot is
+         * complete, so it takes none and starts reading after {@code maxLsn}, not at it.
          */
         static Cdc mark(Lsn maxLsn, Map<String, Object> partition) {
             Map<String, Object> offset = new LinkedHashMap<>();
             offset.put("commit_lsn", maxLsn == null ? null : maxLsn.toString());
-            offset.put("snapshot", true);
             offset.put("snapshot_completed", true);
             return new Cdc(maxLsn, null, 0, partition, offset);
         }
