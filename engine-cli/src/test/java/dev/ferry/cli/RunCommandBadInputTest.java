@@ -79,7 +79,7 @@ class RunCommandBadInputTest {
     void unknownEndpointType() throws Exception {
         CliRun r = CliRun.of("run", task("source:\n  type: oracle\n  host: x\ntarget:\n" + endpoint("localhost", pg.getPort(), PASSWORD)).toString());
         assertOneCleanLine(r);
-        assertThat(r.err()).contains("source.type: unknown endpoint type 'oracle' (known: postgres)");
+        assertThat(r.err()).contains("source.type: unknown endpoint type 'oracle' (known: postgres, sqlserver)");
     }
 
     @Test
@@ -114,5 +114,37 @@ class RunCommandBadInputTest {
         assertThat(r.exit()).isNotZero();
         assertThat(r.err()).contains("\tat ");
         assertThat(r.all()).doesNotContain(PASSWORD).doesNotContain(WRONG);
+    }
+
+    private String sqlServer(String host, int port) {
+        return "  type: sqlserver\n  host: " + host + "\n  port: " + port + "\n  database: shop\n  user: sa\n  password: \""
+                + PASSWORD + "\"\n  trustServerCertificate: true\n";
+    }
+
+    @Test
+    void assessAnUnreachableSqlServer() throws Exception {
+        CliRun r = CliRun.of("assess", task("source:\n" + sqlServer("127.0.0.1", 1) + "target:\n"
+                + endpoint("localhost", pg.getPort(), PASSWORD)).toString());
+        assertOneCleanLine(r);
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).isEqualToIgnoringNewLines("ferry: error: cannot connect (source sqlserver at 127.0.0.1:1/shop as 'sa'): "
+                + "host unreachable or port closed (Connection refused)");
+    }
+
+    @Test
+    void prepareAnUnreachableSqlServer() throws Exception {
+        CliRun r = CliRun.of("prepare-source", task("source:\n" + sqlServer("127.0.0.1", 1) + "target:\n"
+                + endpoint("localhost", pg.getPort(), PASSWORD)).toString(), "--cdc", "--dry-run");
+        assertOneCleanLine(r);
+        assertThat(r.err()).contains("source sqlserver at 127.0.0.1:1/shop").contains("host unreachable or port closed");
+    }
+
+    @Test
+    void assessASourceWithoutAssessment() throws Exception {
+        CliRun r = CliRun.of("assess", task("source:\n" + endpoint("localhost", pg.getPort(), PASSWORD) + "target:\n"
+                + endpoint("localhost", pg.getPort(), PASSWORD)).toString());
+        assertOneCleanLine(r);
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("source type 'postgres' has no premigration assessment");
     }
 }

@@ -201,6 +201,9 @@ final class SqlServerAssessment {
             case NONE -> out.add(!cdc ? new Finding(Status.PASS, subject, "primary key", "none (a full load does not need one)", "")
                     : ct ? new Finding(Status.FAIL, subject, "primary key", "none: Change Tracking cannot track a table without a primary key",
                     "add a primary key, use captureMode: cdc, or leave the table out")
+                    : hasLob(t) ? new Finding(Status.FAIL, subject, "primary key", "none, and LOB columns: SQL Server CDC writes "
+                    + "NULL for LOB columns in old row images, so updates and deletes of this table cannot be matched on all columns",
+                    "add a primary key, or use a full-load task for this table")
                     : new Finding(Status.WARN, subject, "primary key", "none: changes made while the table loads may be applied twice "
                     + "(nothing makes a replayed insert idempotent), and each update and delete is matched on all columns",
                     "add a primary key, or load the table while nothing writes to it"));
@@ -279,8 +282,6 @@ final class SqlServerAssessment {
                         "use captureMode: change-tracking (it reads values from the table), or leave the table out"));
             } else if (m.fidelity() == SqlServerTypes.Fidelity.LOSSY) {
                 out.add(new Finding(Status.WARN, subject, "type", c.declaration() + " -> " + m.type() + ": " + m.note(), ""));
-            } else if (msCdc && !m.note().isEmpty()) {
-                out.add(new Finding(Status.WARN, subject, "type", c.declaration() + ": " + m.note(), ""));
             }
             if (c.computed()) {
                 out.add(msCdc && !t.view() ? new Finding(Status.FAIL, subject, "computed column", "SQL Server CDC records NULL for computed "
@@ -293,7 +294,7 @@ final class SqlServerAssessment {
         }
     }
 
-    private static boolean hasLob(SqlServerCatalog.Table t) {
+    static boolean hasLob(SqlServerCatalog.Table t) {
         for (NativeColumn c : t.columns()) {
             if (c.maxLength() < 0 || List.of("text", "ntext", "image", "xml").contains(c.typeName())) {
                 return true;

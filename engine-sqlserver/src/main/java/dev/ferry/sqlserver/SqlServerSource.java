@@ -215,6 +215,11 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
         }
         for (TableSchema t : tables) {
             SqlServerCatalog.Table info = table(t.id());
+            if (!t.hasPrimaryKey() && SqlServerAssessment.hasLob(info)) {
+                problems.add("table " + t.id() + " has no key and has LOB columns: SQL Server CDC writes NULL for LOB columns in "
+                        + "old row images, so its updates and deletes cannot be matched; add a primary key, or load it with a "
+                        + "full-load task");
+            }
             for (int i = 0; i < info.columns().size(); i++) {
                 NativeColumn c = info.columns().get(i);
                 if (t.columnIndex(c.name()) < 0) {

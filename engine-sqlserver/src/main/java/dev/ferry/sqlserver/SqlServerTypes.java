@@ -68,13 +68,9 @@ public final class SqlServerTypes {
             case "char", "nchar" -> exact(LogicalType.chars(chars(c)), Read.STRING, q);
             case "varchar", "nvarchar" -> exact(c.maxLength() < 0 ? LogicalType.of(TypeKind.TEXT) : LogicalType.varchar(chars(c)),
                     Read.STRING, q);
-            case "text", "ntext" -> new Mapping(LogicalType.of(TypeKind.TEXT), Read.STRING, q, Fidelity.EXACT,
-                    "deprecated LOB type: in CDC updates SQL Server may capture NULL for it when it did not change; "
-                            + "prefer varchar(max)/nvarchar(max)", true);
+            case "text", "ntext" -> exact(LogicalType.of(TypeKind.TEXT), Read.STRING, q);
             case "binary", "varbinary", "timestamp", "rowversion" -> exact(LogicalType.of(TypeKind.BYTES), Read.BYTES, q);
-            case "image" -> new Mapping(LogicalType.of(TypeKind.BYTES), Read.BYTES, q, Fidelity.EXACT,
-                    "deprecated LOB type: in CDC updates SQL Server may capture NULL for it when it did not change; "
-                            + "prefer varbinary(max)", true);
+            case "image" -> exact(LogicalType.of(TypeKind.BYTES), Read.BYTES, q);
             case "uniqueidentifier" -> exact(LogicalType.of(TypeKind.UUID), Read.UUID, q);
             case "xml" -> exact(LogicalType.of(TypeKind.XML), Read.STRING, q);
             case "hierarchyid" -> new Mapping(LogicalType.of(TypeKind.TEXT), Read.STRING, "CAST(" + q + " AS nvarchar(4000))",

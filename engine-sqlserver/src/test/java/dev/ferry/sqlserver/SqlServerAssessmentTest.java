@@ -128,6 +128,18 @@ class SqlServerAssessmentTest {
     }
 
     @Test
+    @DisplayName("when a keyless table has a LOB column, then MS-CDC fails: old row images carry NULL for LOBs")
+    void keylessTableWithLob() {
+        SqlServerCatalog.Table log = table(LOG, true, false, false, c("line", "nvarchar", -1, 0, false));
+        Map<TableId, List<SqlServerSource.CaptureInstance>> ci = Map.of(LOG, List.of(
+                new SqlServerSource.CaptureInstance(LOG, "dbo_audit_log", "", List.of("line"))));
+        Finding f = find(SqlServerAssessment.assess(facts(db(true, false, "FULL"), true, true, ci), List.of(log), CaptureMode.CDC, true),
+                "dbo.audit_log", "primary key");
+        assertThat(f.status()).isEqualTo(Status.FAIL);
+        assertThat(f.detail()).contains("NULL for LOB columns in old row images");
+    }
+
+    @Test
     @DisplayName("when a computed or spatial column is captured by MS-CDC, then it fails; Change Tracking reads it from the table")
     void computedAndSpatialColumns() {
         SqlServerCatalog.Table orders = table(ORDERS, true, true, true, c("id", "int", 4, 0, false), c("total", "money", 8, 4, true),

@@ -76,7 +76,7 @@ class SqlServerTypesTest {
         assertThat(map("varchar", -1, 0, 0).type()).isEqualTo(LogicalType.of(TypeKind.TEXT));
         assertThat(map("nvarchar", -1, 0, 0).type()).isEqualTo(LogicalType.of(TypeKind.TEXT));
         assertThat(map("text", 16, 0, 0).type()).isEqualTo(LogicalType.of(TypeKind.TEXT));
-        assertThat(map("ntext", 16, 0, 0).note()).contains("deprecated");
+        assertThat(map("ntext", 16, 0, 0).fidelity()).isEqualTo(EXACT);
         assertThat(map("xml", -1, 0, 0).type()).isEqualTo(LogicalType.of(TypeKind.XML));
     }
 
