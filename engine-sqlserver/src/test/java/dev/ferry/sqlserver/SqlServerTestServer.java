@@ -36,6 +36,12 @@ final class SqlServerTestServer {
                     .withStartupTimeout(Duration.ofMinutes(4));
             c.start();
             container = c;
+            try {
+                // captured LOB values longer than 64 KB would otherwise fail the writes that make them
+                exec("master", "EXEC sp_configure 'max text repl size', -1", "RECONFIGURE");
+            } catch (SQLException e) {
+                throw new IllegalStateException("configuring the SQL Server container failed", e);
+            }
         }
         return container;
     }

@@ -1,0 +1,166 @@
+package dev.ferry.sqlserver;
+
+import dev.ferry.core.Ferry;
+import dev.ferry.core.model.TableId;
+import dev.ferry.core.model.TableSchema;
+import dev.ferry.core.spi.EndpointConfig;
+import dev.ferry.core.task.FerryTask;
+import dev.ferry.core.task.MigrationType;
+import dev.ferry.core.task.TaskState;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.testcontainers.junit.jupiter.Testcontainers;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Full load and MS-CDC of a table with every type Debezium's SQL Server connector carries, from a
+ * real SQL Server 2022 into PostgreSQL: edge values through the load, then inserts, updates, a key
+ * change and deletes through CDC, compared row by row; plus the text forms (hierarchyid, spatial,
+ * sql_variant) through a full load.
+ */
+@Testcontainers(disabledWithoutDocker = true)
+class SqlServerFullLoadAndCdcIT {
+
+    static final String EVERY_TYPE = """
+            CREATE TABLE dbo.every_type (
+              id int NOT NULL PRIMARY KEY,
+              b bit, ti tinyint, si smallint, i int, bi bigint,
+              d38 decimal(38,0), n numeric(18,6), m money, sm smallmoney, r real, f float,
+              dt date, t0 time(0), t7 time(7), dtm datetime, sdt smalldatetime, dt2_0 datetime2(0), dt2 datetime2(7),
+              dto datetimeoffset(7),
+              c nchar(5), vc varchar(50), nvc nvarchar(50), vmax varchar(max), nvmax nvarchar(max), txt text, ntxt ntext,
+              bin binary(4), vbin varbinary(50), vbmax varbinary(max), img image,
+              u uniqueidentifier, x xml, rv rowversion)""";
+
+    static final String COLUMNS = "id, b, ti, si, i, bi, d38, n, m, sm, r, f, dt, t0, t7, dtm, sdt, dt2_0, dt2, dto, c, vc, nvc, vmax, "
+            + "nvmax, txt, ntxt, bin, vbin, vbmax, img, u, x";
+
+    /** Row 1: the maximum of every type; row 2: the minimum; row 3: all NULL. */
+    static final String EDGE_ROWS = "INSERT INTO dbo.every_type (" + COLUMNS + ") VALUES "
+            + "(1, 1, 255, 32767, 2147483647, 9223372036854775807, 99999999999999999999999999999999999999, 999999999999.999999, "
+            + "922337203685477.5807, 214748.3647, 3.40282347E+38, 1.7976931348623157E+308, '9999-12-31', '23:59:59', "
+            + "'23:59:59.9999999', '9999-12-31 23:59:59.997', '2079-06-06 23:59', '9999-12-31 23:59:59', '9999-12-31 23:59:59.9999999', "
+            + "'9999-12-31 09:59:59.9999999 -14:00', N'abc', 'O''Brien', N'Zürich ✓', REPLICATE(CAST('x' AS varchar(max)), 100000), "
+            + "REPLICATE(CAST(N'ü' AS nvarchar(max)), 70000), 'old text', N'old ntext', 0xDEADBEEF, 0x00FF, "
+            + "CAST(REPLICATE(CAST('b' AS varchar(max)), 70000) AS varbinary(max)), 0x0102, '6F9619FF-8B86-D011-B42D-00C04FC964FF', "
+            + "N'<order id=\"1\"><line qty=\"2\"/></order>'), "
+            + "(2, 0, 0, -32768, -2147483648, -9223372036854775808, -99999999999999999999999999999999999999, -999999999999.999999, "
+            + "-922337203685477.5808, -214748.3648, -3.40282347E+38, -1.7976931348623157E+308, '0001-01-01', '00:00:00', "
+            + "'00:00:00.0000001', '1753-01-01 00:00:00.003', '1900-01-01 00:00', '0001-01-01 00:00:00', '0001-01-01 00:00:00.0000001', "
+            + "'0001-01-01 14:00:00 +14:00', N'', '', N'', '', N'', '', N'', 0x00000000, 0x, 0x, 0x, "
+            + "'00000000-0000-0000-0000-000000000000', N'<a/>'), "
+            + "(3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+            + "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)";
+
+    static TargetDb target;
+
+    @BeforeAll
+    static void start() throws Exception {
+        SqlServerTestServer.get();
+        target = new TargetDb();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        target.close();
+    }
+
+    static TableSchema schema(EndpointConfig source, TableId id) {
+        try (SqlServerSource s = new SqlServerSourceFactory().createSource(source)) {
+            return s.discover().stream().filter(t -> t.id().equals(id)).findFirst().orElseThrow();
+        }
+    }
+
+    @Test
+    @DisplayName("when a table of every type is loaded and then changed, then PostgreSQL holds exactly the source rows")
+    void everyTypeThroughFullLoadAndCdc() throws Exception {
+        String db = SqlServerTestServer.newDatabase("every_type");
+        SqlServerTestServer.exec(db, EVERY_TYPE, EDGE_ROWS);
+        SqlServerTestServer.enableCdc(db, "every_type");
+        String dst = target.newDatabase();
+        EndpointConfig source = SqlServerTestServer.source(db, CaptureMode.CDC);
+        TableId id = new TableId("dbo", "every_type");
+        try (FerryTask task = Ferry.task("every-type").source(source).target(target.endpoint(dst))
+                .migrationType(MigrationType.FULL_LOAD_AND_CDC).build()) {
+            task.start();
+            assertThat(task.awaitFullLoad(Duration.ofMinutes(2))).as("full load").isTrue();
+            try (Connection pg = target.connect(dst)) {
+                Rows.assertSame(schema(source, id), Rows.source(source, id), Rows.target(pg, schema(source, id)));
+                // the documented conversions, read as PostgreSQL prints them
+                try (Statement st = pg.createStatement(); ResultSet rs = st.executeQuery(
+                        "SELECT dt2::text, dto AT TIME ZONE 'UTC', m::text, u::text, t7::text, d38::text FROM dbo.every_type WHERE id = 1")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("9999-12-31 23:59:59.999999");
+                    assertThat(rs.getString(2)).isEqualTo("9999-12-31 23:59:59.999999");
+                    assertThat(rs.getString(3)).isEqualTo("922337203685477.5807");
+                    assertThat(rs.getString(4)).isEqualTo("6f9619ff-8b86-d011-b42d-00c04fc964ff");
+                    assertThat(rs.getString(5)).isEqualTo("23:59:59.999999");
+                    assertThat(rs.getString(6)).isEqualTo("99999999999999999999999999999999999999");
+                }
+                try (Statement st = pg.createStatement(); ResultSet rs = st.executeQuery(
+                        "SELECT m::text, dto AT TIME ZONE 'UTC', dt::text, dt2::text FROM dbo.every_type WHERE id = 2")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("-922337203685477.5808");
+                    assertThat(rs.getString(2)).isEqualTo("0001-01-01 00:00:00");
+                    assertThat(rs.getString(3)).isEqualTo("0001-01-01");
+                    assertThat(rs.getString(4)).isEqualTo("0001-01-01 00:00:00");
+                }
+            }
+
+            SqlServerTestServer.exec(db,
+                    "INSERT INTO dbo.every_type (" + COLUMNS + ") SELECT id + 10, b, ti, si, i, bi, d38, n, m, sm, r, f, dt, t0, t7, dtm, "
+                            + "sdt, dt2_0, dt2, dto, c, vc, nvc, vmax, nvmax, txt, ntxt, bin, vbin, vbmax, img, NEWID(), x FROM dbo.every_type",
+                    "UPDATE dbo.every_type SET m = -0.0001, dt2 = '2024-02-29 12:34:56.1234567', nvc = N'changed', "
+                            + "vmax = 'short now', dto = '2024-02-29 12:00:00 +05:30' WHERE id = 1",
+                    "UPDATE dbo.every_type SET id = 30 WHERE id = 3",
+                    "DELETE FROM dbo.every_type WHERE id = 2",
+                    "BEGIN TRANSACTION; UPDATE dbo.every_type SET i = i + 1 WHERE id > 10; DELETE FROM dbo.every_type WHERE id = 12; "
+                            + "COMMIT");
+            assertThat(task.awaitInSync(Duration.ofMinutes(2))).as("in sync").isTrue();
+            try (Connection pg = target.connect(dst)) {
+                List<Object[]> expected = Rows.source(source, id);
+                assertThat(expected).hasSize(4);
+                Rows.assertSame(schema(source, id), expected, Rows.target(pg, schema(source, id)));
+            }
+            assertThat(task.status().state()).isNotEqualTo(TaskState.FAILED);
+        }
+    }
+
+    @Test
+    @DisplayName("when a table has types with only a text form, then a full load carries that form")
+    void textFormsThroughAFullLoad() throws Exception {
+        String db = SqlServerTestServer.newDatabase("text_forms");
+        SqlServerTestServer.exec(db,
+                "CREATE TABLE dbo.places (id int NOT NULL PRIMARY KEY, node hierarchyid, shape geometry, spot geography, anything sql_variant)",
+                "INSERT INTO dbo.places VALUES (1, hierarchyid::Parse('/1/3/'), geometry::STGeomFromText('POINT (3 4 7)', 0), "
+                        + "geography::Point(47.65, -122.34, 4326), CAST(42 AS int)), (2, NULL, NULL, NULL, NULL)");
+        String dst = target.newDatabase();
+        EndpointConfig source = SqlServerTestServer.source(db, CaptureMode.CDC);
+        try (FerryTask task = Ferry.task("text-forms").source(source).target(target.endpoint(dst))
+                .migrationType(MigrationType.FULL_LOAD).build()) {
+            task.start();
+            assertThat(task.awaitFinished(Duration.ofMinutes(2))).isTrue();
+            assertThat(task.status().state()).isNotEqualTo(TaskState.FAILED);
+        }
+        try (Connection pg = target.connect(dst); Statement st = pg.createStatement();
+             ResultSet rs = st.executeQuery("SELECT node, shape, spot, anything FROM dbo.places ORDER BY id")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("/1/3/");
+            assertThat(rs.getString(2)).isEqualTo("SRID=0;POINT (3 4 7)");
+            assertThat(rs.getString(3)).isEqualTo("SRID=4326;POINT (-122.34 47.65)");
+            assertThat(rs.getString(4)).isEqualTo("42");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isNull();
+            assertThat(rs.getString(2)).isNull();
+        }
+    }
+}
