@@ -141,6 +141,15 @@ final class SqlServerCdcStream {
         LOG.info("task {}: SQL Server change capture started from {}", taskName, from.describe());
         return new dev.ferry.core.spi.ForwardingChangeStream(stream) {
             @Override
+            public dev.ferry.core.spi.ChangeChunk poll(long timeout, java.util.concurrent.TimeUnit unit) throws InterruptedException {
+                try {
+                    return super.poll(timeout, unit);
+                } catch (dev.ferry.core.SourceException e) {
+                    throw explained(taskName, from, e);
+                }
+            }
+
+            @Override
             public void close() {
                 try {
                     super.close();
@@ -149,6 +158,21 @@ final class SqlServerCdcStream {
                 }
             }
         };
+    }
+
+    /** A capture failure with what to do about it, where Ferry knows. */
+    static dev.ferry.core.SourceException explained(String taskName, SqlServerPosition.Cdc from, dev.ferry.core.SourceException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("no longer available")) {
+            return new dev.ferry.core.SourceException("the CDC position of task " + taskName + " (" + from.describe() + " or later) "
+                    + "was removed from the change tables by the CDC cleanup job before it was applied. Nothing was skipped; "
+                    + "reload the task (ferry run --reload), and keep the cleanup job's retention longer than the longest time "
+                    + "the task may be stopped (EXEC sys.sp_cdc_change_job @job_type = N'cleanup', @retention = <minutes>)", e);
+        }
+        if (m.contains("Agent is not running") || m.contains("SQL Server Agent")) {
+            return new dev.ferry.core.SourceException(m + "; start SQL Server Agent: it runs the capture job that fills the change tables", e);
+        }
+        return e;
     }
 
     /** The records of one change row (the delete and create halves of a key change) share its position. */
