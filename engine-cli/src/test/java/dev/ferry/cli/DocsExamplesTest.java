@@ -27,6 +27,26 @@ class DocsExamplesTest {
         assertThat(tf.source().get("password")).isEqualTo("s");
     }
 
+    @Test
+    void sqlServerExampleParses() throws Exception {
+        Path dir = ROOT.resolve("docs/examples/sqlserver");
+        TaskFile tf = TaskFile.load(dir.resolve("task.yaml"), Map.of("SOURCE_PASSWORD", "Ferry-Demo-2024!", "TARGET_PASSWORD", "t")::get);
+        assertThat(tf.name()).isEqualTo("shop-from-sqlserver");
+        assertThat(tf.source().type()).isEqualTo("sqlserver");
+        assertThat(tf.source().get("captureMode")).isEqualTo("cdc");
+        assertThat(tf.mappings().rules()).hasSize(1);
+        // the walk-through's passwords, ports and image are the ones the compose file sets up
+        String compose = Files.readString(dir.resolve("docker-compose.yml"));
+        assertThat(compose).contains("mcr.microsoft.com/mssql/server:2022-latest").contains("postgres:16")
+                .contains("MSSQL_AGENT_ENABLED: \"true\"").contains("MSSQL_SA_PASSWORD: \"Ferry-Demo-2024!\"")
+                .contains("\"1433:1433\"").contains("\"5433:5432\"").contains("POSTGRES_PASSWORD: ferry-demo");
+        assertThat(tf.target().get("port")).isEqualTo("5433");
+        String doc = Files.readString(ROOT.resolve("docs/sqlserver.md"));
+        assertThat(doc).contains("export SOURCE_PASSWORD='Ferry-Demo-2024!' TARGET_PASSWORD=ferry-demo")
+                .contains("-i /setup/setup.sql");
+        assertThat(Files.readString(dir.resolve("setup.sql"))).contains("CREATE DATABASE shop");
+    }
+
     @org.junit.jupiter.api.io.TempDir
     Path dir;
 
