@@ -225,6 +225,9 @@ public final class EngineChangeStream implements ChangeStream {
             engine.close();
         } catch (IOException e) {
             LOG.warn("task {}: closing change capture failed: {}", taskName, e.toString());
+        } catch (IllegalStateException alreadyStopped) {
+            // the engine stopped by itself (a failed start, a connector error): nothing left to close
+            LOG.debug("task {}: change capture had stopped already: {}", taskName, alreadyStopped.getMessage());
         }
         executor.shutdown();
         try {
