@@ -39,8 +39,9 @@ public final class CaptureSchemaHistory extends AbstractSchemaHistory {
         READERS.put(key, reader);
     }
 
-    static void unregister(String key) {
-        READERS.remove(key);
+    /** Removes {@code reader}, unless a newer stream of the same task registered its own meanwhile. */
+    static void unregister(String key, Reader reader) {
+        READERS.remove(key, reader);
     }
 
     private String key;

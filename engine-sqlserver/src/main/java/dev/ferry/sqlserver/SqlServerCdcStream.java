@@ -1,7 +1,10 @@
 package dev.ferry.sqlserver;
 
+import dev.ferry.core.SourceException;
 import dev.ferry.core.model.TableSchema;
+import dev.ferry.core.spi.ChangeChunk;
 import dev.ferry.core.spi.ChangeStream;
+import dev.ferry.core.spi.ForwardingChangeStream;
 import dev.ferry.debezium.EngineChangeStream;
 import dev.ferry.debezium.SeededOffsetStore;
 import io.debezium.config.CommonConnectorConfig;
@@ -24,6 +27,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.concurrent.TimeUnit;
 
 /**
  * MS-CDC changes through Debezium's SQL Server connector in the embedded engine, handed over by
@@ -124,27 +128,34 @@ final class SqlServerCdcStream {
         for (TableSchema t : tables) {
             selected.add(t.id().schema() + "." + t.id().name());
         }
-        CaptureSchemaHistory.register(key, (offset, schema) -> readCapturedStructure(connectorProps, endpoint.database(), selected,
-                offset, schema));
-        ChangeStream stream = new EngineChangeStream(taskName, "SQL Server", p, new SqlServerRecords(tables),
-                new EngineChangeStream.Positions() {
-                    @Override
-                    public SqlServerPosition of(SourceRecord record) {
-                        return SqlServerPosition.Cdc.of(record.sourcePartition(), record.sourceOffset());
-                    }
+        CaptureSchemaHistory.Reader reader = (offset, schema) -> readCapturedStructure(connectorProps, endpoint.database(), selected,
+                offset, schema);
+        CaptureSchemaHistory.register(key, reader);
+        ChangeStream stream;
+        try {
+            stream = new EngineChangeStream(taskName, "SQL Server", p, new SqlServerRecords(tables),
+                    new EngineChangeStream.Positions() {
+                        @Override
+                        public SqlServerPosition of(SourceRecord record) {
+                            return SqlServerPosition.Cdc.of(record.sourcePartition(), record.sourceOffset());
+                        }
 
-                    @Override
-                    public Object message(SourceRecord record) {
-                        return SqlServerCdcStream.message(record);
-                    }
-                }, from);
+                        @Override
+                        public Object message(SourceRecord record) {
+                            return SqlServerCdcStream.message(record);
+                        }
+                    }, from);
+        } catch (RuntimeException e) {
+            CaptureSchemaHistory.unregister(key, reader);
+            throw e;
+        }
         LOG.info("task {}: SQL Server change capture started from {}", taskName, from.describe());
-        return new dev.ferry.core.spi.ForwardingChangeStream(stream) {
+        return new ForwardingChangeStream(stream) {
             @Override
-            public dev.ferry.core.spi.ChangeChunk poll(long timeout, java.util.concurrent.TimeUnit unit) throws InterruptedException {
+            public ChangeChunk poll(long timeout, TimeUnit unit) throws InterruptedException {
                 try {
                     return super.poll(timeout, unit);
-                } catch (dev.ferry.core.SourceException e) {
+                } catch (SourceException e) {
                     throw explained(taskName, from, e);
                 }
             }
@@ -154,23 +165,23 @@ final class SqlServerCdcStream {
                 try {
                     super.close();
                 } finally {
-                    CaptureSchemaHistory.unregister(key);
+                    CaptureSchemaHistory.unregister(key, reader);
                 }
             }
         };
     }
 
     /** A capture failure with what to do about it, where Ferry knows. */
-    static dev.ferry.core.SourceException explained(String taskName, SqlServerPosition.Cdc from, dev.ferry.core.SourceException e) {
+    static SourceException explained(String taskName, SqlServerPosition.Cdc from, SourceException e) {
         String m = String.valueOf(e.getMessage());
         if (m.contains("no longer available")) {
-            return new dev.ferry.core.SourceException("the CDC position of task " + taskName + " (" + from.describe() + " or later) "
+            return new SourceException("the CDC position of task " + taskName + " (" + from.describe() + " or later) "
                     + "was removed from the change tables by the CDC cleanup job before it was applied. Nothing was skipped; "
                     + "reload the task (ferry run --reload), and keep the cleanup job's retention longer than the longest time "
                     + "the task may be stopped (EXEC sys.sp_cdc_change_job @job_type = N'cleanup', @retention = <minutes>)", e);
         }
         if (m.contains("Agent is not running") || m.contains("SQL Server Agent")) {
-            return new dev.ferry.core.SourceException(m + "; start SQL Server Agent: it runs the capture job that fills the change tables", e);
+            return new SourceException(m + "; start SQL Server Agent: it runs the capture job that fills the change tables", e);
         }
         return e;
     }

@@ -3,7 +3,9 @@ package dev.ferry.sqlserver;
 import dev.ferry.core.Ferry;
 import dev.ferry.core.model.TableId;
 import dev.ferry.core.model.TableSchema;
+import dev.ferry.core.spi.BulkReader;
 import dev.ferry.core.spi.EndpointConfig;
+import dev.ferry.core.spi.KeyRange;
 import dev.ferry.core.task.FerryTask;
 import dev.ferry.core.task.MigrationType;
 import dev.ferry.core.task.TaskState;
@@ -114,6 +116,18 @@ class SqlServerFullLoadAndCdcIT {
                     assertThat(rs.getString(3)).isEqualTo("0001-01-01");
                     assertThat(rs.getString(4)).isEqualTo("0001-01-01 00:00:00");
                 }
+            }
+
+            // key ranges split the table without overlap or gap
+            try (SqlServerSource s = new SqlServerSourceFactory().createSource(source)) {
+                TableSchema schema = s.discover().stream().filter(t -> t.id().equals(id)).findFirst().orElseThrow();
+                List<Object> ids = new java.util.ArrayList<>();
+                for (KeyRange range : List.of(new KeyRange("id", null, 2L), new KeyRange("id", 2L, 3L), new KeyRange("id", 3L, null))) {
+                    try (BulkReader reader = s.openBulkReader(schema, range)) {
+                        assertThat(reader.read(row -> ids.add(row[0]))).isEqualTo(1);
+                    }
+                }
+                assertThat(ids).containsExactly(1, 2, 3);
             }
 
             SqlServerTestServer.exec(db,
