@@ -34,4 +34,24 @@ public class FerryException extends RuntimeException {
         }
         return sb.toString();
     }
+
+    /**
+     * What the network said, when a connection failure's cause chain holds a network error:
+     * "unknown host h", "host unreachable or port closed (...)", "connection timed out"; else null.
+     * Drivers wrap these differently; endpoints use this before their own explanation.
+     */
+    public static String networkCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.net.UnknownHostException) {
+                return "unknown host " + c.getMessage();
+            }
+            if (c instanceof java.net.ConnectException || c instanceof java.net.NoRouteToHostException) {
+                return "host unreachable or port closed (" + c.getMessage() + ")";
+            }
+            if (c instanceof java.net.SocketTimeoutException) {
+                return "connection timed out";
+            }
+        }
+        return null;
+    }
 }

@@ -97,6 +97,33 @@ public final class EngineChangeStream implements ChangeStream {
     }
 
     /**
+     * The engine and connector properties every Ferry change stream shares: one engine name and
+     * topic prefix per task ({@code ferry-<task>}; Debezium names its metrics and offset partition
+     * after it, so it must stay the same across restarts), capture batches of {@code maxBatch}
+     * changes bounded by bytes too, precise decimals and raw bytes, no tombstones, heartbeats, and
+     * the connector's own retries of a lost connection (10, 3 s apart).
+     */
+    public static Properties properties(String taskName, String connectorClass, int maxBatch, long pollMillis) {
+        Properties p = new Properties();
+        p.setProperty("name", "ferry-" + taskName);
+        p.setProperty("topic.prefix", "ferry-" + taskName);
+        p.setProperty("connector.class", connectorClass);
+        p.setProperty("decimal.handling.mode", "precise");
+        p.setProperty("binary.handling.mode", "bytes");
+        p.setProperty("skipped.operations", "none");
+        p.setProperty("tombstones.on.delete", "false");
+        p.setProperty("heartbeat.interval.ms", "5000");
+        p.setProperty("max.batch.size", String.valueOf(maxBatch));
+        p.setProperty("max.queue.size", String.valueOf(Math.max(maxBatch * 2, 8192)));
+        // bounds Debezium's queue, and so one batch, by bytes too: wide rows cannot exhaust the heap
+        p.setProperty("max.queue.size.in.bytes", String.valueOf(256L << 20));
+        p.setProperty("poll.interval.ms", String.valueOf(pollMillis));
+        p.setProperty("errors.max.retries", "10");
+        p.setProperty("retriable.restart.connector.wait.ms", "3000");
+        return p;
+    }
+
+    /**
      * An engine of this task that was killed (an abort, a crash of the task thread) may not have
      * removed its JMX metrics; the connector would then wait a minute per metrics group for the
      * names to free up. Only one engine of a task runs at a time, so whatever is registered under

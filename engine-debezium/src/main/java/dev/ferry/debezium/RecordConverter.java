@@ -16,6 +16,17 @@ public interface RecordConverter {
      */
     Result convert(SourceRecord record);
 
+    /** The bytes of a connector value that is a {@code byte[]} or a {@code ByteBuffer}. */
+    static byte[] bytes(Object v) {
+        if (v instanceof byte[] b) {
+            return b;
+        }
+        java.nio.ByteBuffer bb = ((java.nio.ByteBuffer) v).duplicate();
+        byte[] b = new byte[bb.remaining()];
+        bb.get(b);
+        return b;
+    }
+
     /** What one record means: a change, a sync marker, or nothing but a position (heartbeat, other table). */
     sealed interface Result permits Change, Marker, PositionOnly {
     }

@@ -7,10 +7,6 @@ import dev.ferry.core.SourceException;
 import dev.ferry.core.TargetException;
 import org.postgresql.util.PSQLException;
 
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -132,16 +128,9 @@ public final class PgConnector implements AutoCloseable {
             // the batch's own message repeats the statement with its values; the server's reason is next
             return explain(e.getNextException());
         }
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof UnknownHostException) {
-                return "unknown host " + c.getMessage();
-            }
-            if (c instanceof ConnectException || c instanceof NoRouteToHostException) {
-                return "host unreachable or port closed (" + c.getMessage() + ")";
-            }
-            if (c instanceof SocketTimeoutException) {
-                return "connection timed out";
-            }
+        String network = FerryException.networkCause(e);
+        if (network != null) {
+            return network;
         }
         String state = e.getSQLState();
         if ("28P01".equals(state) || "28000".equals(state)) {

@@ -56,26 +56,9 @@ public record PgEndpoint(String url, String host, int port, String database, Str
             problems.add("'url' must not carry the password; use the 'password' key");
         }
         for (String key : List.of("port", "connectTimeoutSeconds")) {
-            checkWholeNumber(c, key, 1, 65535, problems);
+            c.checkWholeNumber(key, 1, 65535, problems);
         }
         return problems;
-    }
-
-    /** Adds a problem unless {@code key} is absent or a whole number in {@code min..max}. */
-    public static void checkWholeNumber(EndpointConfig c, String key, long min, long max, List<String> problems) {
-        String v = c.get(key);
-        if (v == null) {
-            return;
-        }
-        try {
-            long n = Long.parseLong(v.trim());
-            if (n < min || n > max) {
-                problems.add("'" + key + "' must be " + (max == Integer.MAX_VALUE ? "at least " + min : min + ".." + max)
-                        + ", was " + v);
-            }
-        } catch (NumberFormatException e) {
-            problems.add("'" + key + "' must be a number, was '" + v + "'");
-        }
     }
 
     /** Driver properties for a connection; the password goes here, never into the URL. */

@@ -58,10 +58,8 @@ final class SqlServerCdcStream {
     /** The connector properties. The password is in them: they are never logged. */
     static Properties properties(String taskName, SqlServerEndpoint endpoint, List<TableSchema> tables, int maxBatch,
                                  long pollMillis) {
-        Properties p = new Properties();
-        p.setProperty("name", prefix(taskName));
-        p.setProperty("connector.class", "io.debezium.connector.sqlserver.SqlServerConnector");
-        p.setProperty("topic.prefix", prefix(taskName));
+        Properties p = EngineChangeStream.properties(taskName, "io.debezium.connector.sqlserver.SqlServerConnector", maxBatch,
+                pollMillis);
         p.setProperty("database.hostname", endpoint.host());
         p.setProperty("database.port", String.valueOf(endpoint.port()));
         p.setProperty("database.user", endpoint.user());
@@ -80,19 +78,8 @@ final class SqlServerCdcStream {
         p.setProperty("schema.history.internal", CaptureSchemaHistory.class.getName());
         p.setProperty(CaptureSchemaHistory.KEY, prefix(taskName));
         p.setProperty("include.schema.changes", "false");
-        p.setProperty("decimal.handling.mode", "precise");
         // ISO strings keep datetime2(7) whole: nanoseconds since 1970 in a long end in 2262
         p.setProperty("time.precision.mode", "isostring");
-        p.setProperty("binary.handling.mode", "bytes");
-        p.setProperty("tombstones.on.delete", "false");
-        p.setProperty("skipped.operations", "none");
-        p.setProperty("heartbeat.interval.ms", "5000");
-        p.setProperty("max.batch.size", String.valueOf(maxBatch));
-        p.setProperty("max.queue.size", String.valueOf(Math.max(maxBatch * 2, 8192)));
-        p.setProperty("max.queue.size.in.bytes", String.valueOf(256L << 20));
-        p.setProperty("poll.interval.ms", String.valueOf(pollMillis));
-        p.setProperty("errors.max.retries", "10");
-        p.setProperty("retriable.restart.connector.wait.ms", "3000");
         // a failing conversion stops the task instead of writing NULL
         p.setProperty("event.converting.failure.handling.mode", "fail");
         return p;

@@ -2,12 +2,9 @@ package dev.ferry.sqlserver;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.ferry.core.FerryException;
 import dev.ferry.core.SourceException;
 
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -112,16 +109,9 @@ public final class SqlServerConnector implements AutoCloseable {
 
     /** A short explanation of a JDBC failure: the server's message, or what the network said. */
     public static String explain(SQLException e) {
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof UnknownHostException) {
-                return "unknown host " + c.getMessage();
-            }
-            if (c instanceof ConnectException || c instanceof NoRouteToHostException) {
-                return "host unreachable or port closed (" + c.getMessage() + ")";
-            }
-            if (c instanceof SocketTimeoutException) {
-                return "connection timed out";
-            }
+        String network = FerryException.networkCause(e);
+        if (network != null) {
+            return network;
         }
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
         if (m.startsWith("The TCP/IP connection to the host")) {

@@ -31,8 +31,8 @@ public record SqlServerEndpoint(String host, int port, String database, String u
     /** Cross-key checks; one line per problem. */
     public static List<String> validate(EndpointConfig c) {
         List<String> problems = new ArrayList<>();
-        checkWholeNumber(c, "port", 1, 65535, problems);
-        checkWholeNumber(c, "connectTimeoutSeconds", 1, 600, problems);
+        c.checkWholeNumber("port", 1, 65535, problems);
+        c.checkWholeNumber("connectTimeoutSeconds", 1, 600, problems);
         String encrypt = c.get("encrypt");
         if (encrypt != null && !Set.of("true", "false", "strict", "optional", "mandatory").contains(encrypt.trim().toLowerCase(Locale.ROOT))) {
             problems.add("'encrypt' must be true, false or strict, was '" + encrypt + "'");
@@ -46,23 +46,6 @@ public record SqlServerEndpoint(String host, int port, String database, String u
             problems.add("'host' must be a host name or IP address (give the port of a named instance in 'port'), was '" + host + "'");
         }
         return problems;
-    }
-
-    /** Adds a problem unless {@code key} is absent or a whole number in {@code min..max}. */
-    public static void checkWholeNumber(EndpointConfig c, String key, long min, long max, List<String> problems) {
-        String v = c.get(key);
-        if (v == null) {
-            return;
-        }
-        try {
-            long n = Long.parseLong(v.trim());
-            if (n < min || n > max) {
-                problems.add("'" + key + "' must be " + (max == Integer.MAX_VALUE ? "at least " + min : min + ".." + max)
-                        + ", was " + v);
-            }
-        } catch (NumberFormatException e) {
-            problems.add("'" + key + "' must be a number, was '" + v + "'");
-        }
     }
 
     /** The JDBC URL without any secret; everything else goes through {@link #properties}. */

@@ -151,10 +151,10 @@ final class SqlServerRecords implements RecordConverter {
             case TEXT:
             case JSON:
             case XML:
-                return v instanceof byte[] || v instanceof ByteBuffer ? new String(bytes(v), java.nio.charset.StandardCharsets.UTF_8)
+                return v instanceof byte[] || v instanceof ByteBuffer ? new String(RecordConverter.bytes(v), java.nio.charset.StandardCharsets.UTF_8)
                         : v.toString();
             case BYTES:
-                return bytes(v);
+                return RecordConverter.bytes(v);
             case UUID:
                 return UUID.fromString(v.toString());
             case DATE:
@@ -220,15 +220,5 @@ final class SqlServerRecords implements RecordConverter {
             return value * 1000L;
         }
         return value;
-    }
-
-    static byte[] bytes(Object v) {
-        if (v instanceof byte[] b) {
-            return b;
-        }
-        ByteBuffer bb = ((ByteBuffer) v).duplicate();
-        byte[] b = new byte[bb.remaining()];
-        bb.get(b);
-        return b;
     }
 }

@@ -17,7 +17,6 @@ import dev.ferry.core.spi.SyncPoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -308,25 +307,7 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
     }
 
     static String rangeCondition(KeyRange range) {
-        String col = SqlServerIdentifiers.quote(range.column());
-        List<String> parts = new ArrayList<>();
-        if (range.lowInclusive() != null) {
-            parts.add(col + " >= " + literal(range.lowInclusive()));
-        }
-        if (range.highExclusive() != null) {
-            parts.add(col + " < " + literal(range.highExclusive()));
-        }
-        return parts.isEmpty() ? "1 = 1" : String.join(" AND ", parts);
-    }
-
-    private static String literal(Object v) {
-        if (v instanceof Long || v instanceof Integer || v instanceof Short) {
-            return v.toString();
-        }
-        if (v instanceof BigDecimal d) {
-            return d.toPlainString();
-        }
-        return SqlServerIdentifiers.literal(v.toString());
+        return range.condition(SqlServerIdentifiers::quote, SqlServerIdentifiers::literal, "1 = 1");
     }
 
     @Override

@@ -39,8 +39,8 @@ public final class SqlServerSourceFactory implements SourceFactory {
     @Override
     public List<String> validate(EndpointConfig config) {
         List<String> problems = new ArrayList<>(SqlServerEndpoint.validate(config));
-        SqlServerEndpoint.checkWholeNumber(config, "cdcBatchSize", 1, Integer.MAX_VALUE, problems);
-        SqlServerEndpoint.checkWholeNumber(config, "cdcPollMillis", 1, Integer.MAX_VALUE, problems);
+        config.checkWholeNumber("cdcBatchSize", 1, Integer.MAX_VALUE, problems);
+        config.checkWholeNumber("cdcPollMillis", 1, Integer.MAX_VALUE, problems);
         try {
             CaptureMode.parse(config.get("captureMode"));
         } catch (IllegalArgumentException e) {

@@ -7,8 +7,6 @@ import dev.ferry.core.spi.EndpointConfig;
 import dev.ferry.core.task.FerryTask;
 import dev.ferry.core.task.MigrationType;
 import dev.ferry.core.task.TaskState;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.junit.jupiter.Testcontainers;
@@ -25,20 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the table), and an expired position that stops the task asking for a reload.
  */
 @Testcontainers(disabledWithoutDocker = true)
-class SqlServerChangeTrackingIT {
-
-    static TargetDb target;
-
-    @BeforeAll
-    static void start() throws Exception {
-        SqlServerTestServer.get();
-        target = new TargetDb();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        target.close();
-    }
+class SqlServerChangeTrackingIT extends SqlServerIntegrationTest {
 
     static FerryTask task(EndpointConfig source, String dst) {
         return Ferry.task("change-tracking").source(source).target(target.endpoint(dst))

@@ -9,8 +9,6 @@ import dev.ferry.core.spi.KeyRange;
 import dev.ferry.core.task.FerryTask;
 import dev.ferry.core.task.MigrationType;
 import dev.ferry.core.task.TaskState;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.junit.jupiter.Testcontainers;
@@ -30,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * sql_variant) through a full load.
  */
 @Testcontainers(disabledWithoutDocker = true)
-class SqlServerFullLoadAndCdcIT {
+class SqlServerFullLoadAndCdcIT extends SqlServerIntegrationTest {
 
     static final String EVERY_TYPE = """
             CREATE TABLE dbo.every_type (
@@ -62,19 +60,6 @@ class SqlServerFullLoadAndCdcIT {
             + "'00000000-0000-0000-0000-000000000000', N'<a/>'), "
             + "(3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
             + "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)";
-
-    static TargetDb target;
-
-    @BeforeAll
-    static void start() throws Exception {
-        SqlServerTestServer.get();
-        target = new TargetDb();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        target.close();
-    }
 
     static TableSchema schema(EndpointConfig source, TableId id) {
         try (SqlServerSource s = new SqlServerSourceFactory().createSource(source)) {

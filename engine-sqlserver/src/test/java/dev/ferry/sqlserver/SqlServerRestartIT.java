@@ -7,8 +7,6 @@ import dev.ferry.core.task.FerryTask;
 import dev.ferry.core.task.MigrationType;
 import dev.ferry.core.task.TableState;
 import dev.ferry.core.task.TaskState;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.junit.jupiter.Testcontainers;
@@ -28,20 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * starts again: the position committed with each batch is where the connector resumes.
  */
 @Testcontainers(disabledWithoutDocker = true)
-class SqlServerRestartIT {
-
-    static TargetDb target;
-
-    @BeforeAll
-    static void start() throws Exception {
-        SqlServerTestServer.get();
-        target = new TargetDb();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        target.close();
-    }
+class SqlServerRestartIT extends SqlServerIntegrationTest {
 
     static FerryTask task(EndpointConfig source, String dst) {
         return Ferry.task("restart").source(source).target(target.endpoint(dst)).migrationType(MigrationType.FULL_LOAD_AND_CDC).build();

@@ -28,6 +28,23 @@ public record EndpointConfig(String type, Map<String, String> settings) {
         return settings.getOrDefault(key, defaultValue);
     }
 
+    /** Adds a problem to {@code problems} unless {@code key} is absent or a whole number in {@code min..max}. */
+    public void checkWholeNumber(String key, long min, long max, java.util.List<String> problems) {
+        String v = settings.get(key);
+        if (v == null) {
+            return;
+        }
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n < min || n > max) {
+                problems.add("'" + key + "' must be " + (max == Integer.MAX_VALUE ? "at least " + min : min + ".." + max)
+                        + ", was " + v);
+            }
+        } catch (NumberFormatException e) {
+            problems.add("'" + key + "' must be a number, was '" + v + "'");
+        }
+    }
+
     /** True for keys whose values must never be shown: passwords, secrets, tokens. */
     public static boolean isSecret(String key) {
         String k = key.toLowerCase(Locale.ROOT);

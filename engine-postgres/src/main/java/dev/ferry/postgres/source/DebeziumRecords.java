@@ -82,7 +82,7 @@ final class DebeziumRecords implements RecordConverter {
         if ("m".equals(op)) {
             Struct message = envelope.getStruct("message");
             if (message != null && syncPrefix.equals(message.getString("prefix"))) {
-                byte[] content = bytes(message.get("content"));
+                byte[] content = RecordConverter.bytes(message.get("content"));
                 return new Marker(new String(content, StandardCharsets.UTF_8));
             }
             return POSITION_ONLY;
@@ -226,7 +226,7 @@ final class DebeziumRecords implements RecordConverter {
                     if (raw == null) {
                         throw new IllegalArgumentException("numeric NaN or Infinity cannot be carried");
                     }
-                    return new BigDecimal(new BigInteger(bytes(raw)), s.getInt32("scale"));
+                    return new BigDecimal(new BigInteger(RecordConverter.bytes(raw)), s.getInt32("scale"));
                 }
                 return new BigDecimal(v.toString());
             case CHAR:
@@ -238,11 +238,11 @@ final class DebeziumRecords implements RecordConverter {
                     return arrayLiteral(list);
                 }
                 if (v instanceof byte[] || v instanceof ByteBuffer) {
-                    return new String(bytes(v), StandardCharsets.UTF_8);
+                    return new String(RecordConverter.bytes(v), StandardCharsets.UTF_8);
                 }
                 return v.toString();
             case BYTES:
-                return bytes(v);
+                return RecordConverter.bytes(v);
             case UUID:
                 return UUID.fromString(v.toString());
             case DATE:
@@ -321,22 +321,12 @@ final class DebeziumRecords implements RecordConverter {
             return Arrays.equals(b, UNCHANGED_BYTES);
         }
         if (v instanceof ByteBuffer bb) {
-            return bb.remaining() == UNCHANGED_BYTES.length && Arrays.equals(bytes(bb), UNCHANGED_BYTES);
+            return bb.remaining() == UNCHANGED_BYTES.length && Arrays.equals(RecordConverter.bytes(bb), UNCHANGED_BYTES);
         }
         if (v instanceof List<?> l) {
             return l.size() == 1 && isUnchanged(l.get(0));
         }
         return false;
-    }
-
-    static byte[] bytes(Object v) {
-        if (v instanceof byte[] b) {
-            return b;
-        }
-        ByteBuffer bb = ((ByteBuffer) v).duplicate();
-        byte[] b = new byte[bb.remaining()];
-        bb.get(b);
-        return b;
     }
 
     /** ISO 8601 durations as the connector writes PostgreSQL intervals: PnYnMnDTnHnMn.nS, each part signed. */
@@ -387,7 +377,7 @@ final class DebeziumRecords implements RecordConverter {
             } else if (e instanceof List<?> inner) {
                 sb.append(arrayLiteral(inner));
             } else {
-                String s = e instanceof byte[] || e instanceof ByteBuffer ? new String(bytes(e), StandardCharsets.UTF_8) : e.toString();
+                String s = e instanceof byte[] || e instanceof ByteBuffer ? new String(RecordConverter.bytes(e), StandardCharsets.UTF_8) : e.toString();
                 // Quoted only where PostgreSQL's array output quotes: so the text is what the source shows.
                 if (needsQuotes(s)) {
                     sb.append('"').append(s.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');

@@ -28,44 +28,26 @@ final class PgChangeStream {
 
     static ChangeStream open(String taskName, PgEndpoint endpoint, String slot, String publication, List<TableSchema> tables,
                              PgPosition from, int maxBatch, long pollMillis) {
-        Properties p = new Properties();
-        p.setProperty("name", "ferry-" + taskName);
-        p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        Properties p = EngineChangeStream.properties(taskName, "io.debezium.connector.postgresql.PostgresConnector", maxBatch,
+                pollMillis);
         SeededOffsetStore.seed(p, from.partition(), from.offset());
         p.setProperty("database.hostname", endpoint.host());
         p.setProperty("database.port", String.valueOf(endpoint.port()));
         p.setProperty("database.user", endpoint.user());
         p.setProperty("database.password", endpoint.password());
         p.setProperty("database.dbname", endpoint.database());
-        // Debezium names its JMX metrics after the prefix: one per task, so that tasks run side by side.
-        // It is also the offset partition, so it must stay the same for a task across restarts.
-        String prefix = "ferry-" + taskName;
-        p.setProperty("topic.prefix", prefix);
         p.setProperty("plugin.name", "pgoutput");
         p.setProperty("slot.name", slot);
         p.setProperty("publication.name", publication);
         p.setProperty("publication.autocreate.mode", "disabled");
         p.setProperty("snapshot.mode", "no_data");
-        p.setProperty("decimal.handling.mode", "precise");
         p.setProperty("time.precision.mode", "adaptive_time_microseconds");
-        p.setProperty("binary.handling.mode", "bytes");
         p.setProperty("interval.handling.mode", "string");
         p.setProperty("hstore.handling.mode", "json");
         p.setProperty("include.unknown.datatypes", "true");
         p.setProperty("unavailable.value.placeholder", DebeziumRecords.UNCHANGED_PLACEHOLDER);
-        p.setProperty("skipped.operations", "none");
-        p.setProperty("tombstones.on.delete", "false");
         p.setProperty("message.prefix.include.list", SYNC_PREFIX);
-        p.setProperty("heartbeat.interval.ms", "5000");
-        p.setProperty("max.batch.size", String.valueOf(maxBatch));
-        p.setProperty("max.queue.size", String.valueOf(Math.max(maxBatch * 2, 8192)));
-        // bounds Debezium's queue, and so one batch, by bytes too: wide rows cannot exhaust the heap
-        p.setProperty("max.queue.size.in.bytes", String.valueOf(256L << 20));
-        p.setProperty("poll.interval.ms", String.valueOf(pollMillis));
         p.setProperty("status.update.interval.ms", "1000");
-        // a lost replication connection is retried by the connector: 10 times, 3 s apart
-        p.setProperty("errors.max.retries", "10");
-        p.setProperty("retriable.restart.connector.wait.ms", "3000");
         // a restarted task may find the slot still held for a moment by the process it replaces
         p.setProperty("slot.max.retries", "30");
         p.setProperty("slot.retry.delay.ms", "500");

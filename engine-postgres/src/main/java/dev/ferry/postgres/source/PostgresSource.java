@@ -21,7 +21,6 @@ import org.postgresql.replication.ReplicationSlotInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -210,25 +209,7 @@ public final class PostgresSource implements Source {
     }
 
     static String rangeCondition(KeyRange range) {
-        String col = PgIdentifiers.quote(range.column());
-        List<String> parts = new ArrayList<>();
-        if (range.lowInclusive() != null) {
-            parts.add(col + " >= " + literal(range.lowInclusive()));
-        }
-        if (range.highExclusive() != null) {
-            parts.add(col + " < " + literal(range.highExclusive()));
-        }
-        return parts.isEmpty() ? "true" : String.join(" AND ", parts);
-    }
-
-    private static String literal(Object v) {
-        if (v instanceof Long || v instanceof Integer || v instanceof Short) {
-            return v.toString();
-        }
-        if (v instanceof BigDecimal d) {
-            return d.toPlainString();
-        }
-        return PgIdentifiers.literal(v.toString());
+        return range.condition(PgIdentifiers::quote, PgIdentifiers::literal, "true");
     }
 
     @Override

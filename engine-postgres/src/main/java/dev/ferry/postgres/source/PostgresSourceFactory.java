@@ -38,7 +38,7 @@ public final class PostgresSourceFactory implements SourceFactory {
     public List<String> validate(EndpointConfig config) {
         List<String> problems = new java.util.ArrayList<>(PgEndpoint.validate(config));
         for (String key : List.of("cdcBatchSize", "cdcPollMillis")) {
-            PgEndpoint.checkWholeNumber(config, key, 1, Integer.MAX_VALUE, problems);
+            config.checkWholeNumber(key, 1, Integer.MAX_VALUE, problems);
         }
         return problems;
     }
