@@ -102,8 +102,11 @@ final class ChangeTrackingStream implements ChangeStream {
             }
             long end = cycleEnd;
             endCycle(true);
-            applied = end;
             nextCycleAt = System.currentTimeMillis() + pollMillis;
+            if (events.isEmpty() && end == applied) {
+                return null; // nothing changed anywhere: no checkpoint write for an idle poll
+            }
+            applied = end;
             return new ChangeChunk(events, new SqlServerPosition.ChangeTracking(end), System.currentTimeMillis(), true, List.of());
         } catch (SQLException e) {
             endCycle(false);
