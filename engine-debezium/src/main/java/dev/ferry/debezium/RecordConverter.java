@@ -27,6 +27,23 @@ public interface RecordConverter {
         return b;
     }
 
+    /**
+     * A connector boolean or number as the neutral class of {@code kind}, one of BOOLEAN, INT16,
+     * INT32, INT64, FLOAT32, FLOAT64 (Connect widens or narrows integers by column type: tinyint
+     * arrives as INT16, an unsigned int as INT64).
+     */
+    static Object primitive(dev.ferry.core.model.TypeKind kind, Object v) {
+        return switch (kind) {
+            case BOOLEAN -> v;
+            case INT16 -> ((Number) v).shortValue();
+            case INT32 -> ((Number) v).intValue();
+            case INT64 -> ((Number) v).longValue();
+            case FLOAT32 -> ((Number) v).floatValue();
+            case FLOAT64 -> ((Number) v).doubleValue();
+            default -> throw new IllegalArgumentException(kind + " is not a boolean or number kind");
+        };
+    }
+
     /** What one record means: a change, a sync marker, or nothing but a position (heartbeat, other table). */
     sealed interface Result permits Change, Marker, PositionOnly {
     }

@@ -130,17 +130,12 @@ final class SqlServerRecords implements RecordConverter {
         String logical = schema.name() == null ? "" : schema.name();
         switch (type.kind()) {
             case BOOLEAN:
-                return v;
             case INT16:
-                return ((Number) v).shortValue();
             case INT32:
-                return ((Number) v).intValue();
             case INT64:
-                return ((Number) v).longValue();
             case FLOAT32:
-                return ((Number) v).floatValue();
             case FLOAT64:
-                return ((Number) v).doubleValue();
+                return RecordConverter.primitive(type.kind(), v);
             case DECIMAL: {
                 BigDecimal d = v instanceof BigDecimal b ? b : new BigDecimal(v.toString());
                 // money arrives with the scale of its value; the column has four places

@@ -206,17 +206,12 @@ final class DebeziumRecords implements RecordConverter {
         String logical = schema.name();
         switch (kind) {
             case BOOLEAN:
-                return v;
             case INT16:
-                return ((Number) v).shortValue();
             case INT32:
-                return ((Number) v).intValue();
             case INT64:
-                return ((Number) v).longValue();
             case FLOAT32:
-                return ((Number) v).floatValue();
             case FLOAT64:
-                return ((Number) v).doubleValue();
+                return RecordConverter.primitive(kind, v);
             case DECIMAL:
                 if (v instanceof BigDecimal d) {
                     return d;
