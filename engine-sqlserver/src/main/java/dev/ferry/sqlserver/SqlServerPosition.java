@@ -20,13 +20,18 @@ public sealed interface SqlServerPosition extends SourcePosition {
 
     /**
      * An MS-CDC position. {@code commitLsn} null means "from the oldest change still in the change
-     * tables" (the database had no change yet when the task started).
+     * tables" (the database had no change yet when the task started). {@code changeLsn} null means
+     * the whole commit {@code commitLsn} is covered; otherwise the position is inside that commit,
+     * after change {@code changeLsn} and its event {@code eventSerialNo}.
      *
      * @param partition Debezium's source partition; empty for a mark
      * @param offset    Debezium's source offset, as the connector loads it
      */
     record Cdc(Lsn commitLsn, Lsn changeLsn, long eventSerialNo, Map<String, Object> partition,
                Map<String, Object> offset) implements SqlServerPosition {
+
+        /** Debezium's offset key: start streaming after {@code commit_lsn}, not at it. */
+        static final String SNAPSHOT_COMPLETED = "snapshot_completed";
 
         public Cdc {
             partition = new TreeMap<>(partition);
@@ -41,17 +46,43 @@ public sealed interface SqlServerPosition extends SourcePosition {
         static Cdc mark(Lsn maxLsn, Map<String, Object> partition) {
             Map<String, Object> offset = new LinkedHashMap<>();
             offset.put("commit_lsn", maxLsn == null ? null : maxLsn.toString());
-            offset.put("snapshot_completed", true);
+            offset.put(SNAPSHOT_COMPLETED, true);
             return new Cdc(maxLsn, null, 0, partition, offset);
         }
 
-        /** The position of one Debezium record, from its source partition and offset. */
+        /**
+         * The position of one Debezium record, from its source partition and offset.
+         *
+         * <p>Debezium writes an unset LSN as the text {@code "NULL"} ({@code Lsn.NULL.toString()}):
+         * its heartbeats right after a start carry {@code change_lsn: "NULL"}, and so does every
+         * offset after a poll window without a change of a captured table
+         * ({@code setChangePosition(TxLogPosition.valueOf(toLsn), 0)}). Both mean "every change up
+         * to and including commit {@code commit_lsn} is processed". The connector itself reads
+         * such an offset back as "commit {@code commit_lsn} again from its first change"
+         * ({@code SqlServerStreamingChangeEventSource} increases the start LSN only right after a
+         * snapshot), which would replay a whole commit after a restart — applied twice on a table
+         * without a key. So an offset without a change LSN is stored with
+         * {@code snapshot_completed: true}, which makes the connector start after the commit, as
+         * it does from the mark.
+         */
         static Cdc of(Map<String, ?> partition, Map<String, ?> offset) {
-            Object commit = offset.get("commit_lsn");
-            Object change = offset.get("change_lsn");
+            Lsn commit = offsetLsn(offset.get("commit_lsn"));
+            Lsn change = offsetLsn(offset.get("change_lsn"));
             Object serial = offset.get("event_serial_no");
-            return new Cdc(commit == null ? null : Lsn.parse(commit.toString()), change == null ? null : Lsn.parse(change.toString()),
-                    serial instanceof Number n ? n.longValue() : 0, new LinkedHashMap<>(partition), new LinkedHashMap<>(offset));
+            Map<String, Object> stored = new LinkedHashMap<>(offset);
+            if (change == null && commit != null) {
+                stored.put(SNAPSHOT_COMPLETED, true);
+            }
+            return new Cdc(commit, change, serial instanceof Number n ? n.longValue() : 0, new LinkedHashMap<>(partition), stored);
+        }
+
+        /** An LSN of a Debezium offset: null, or Debezium's {@code "NULL"}, is unset. */
+        private static Lsn offsetLsn(Object value) {
+            if (value == null) {
+                return null;
+            }
+            io.debezium.connector.sqlserver.Lsn lsn = io.debezium.connector.sqlserver.Lsn.valueOf(value.toString());
+            return lsn.isAvailable() ? new Lsn(lsn.getBinary()) : null;
         }
 
         @Override
@@ -122,7 +153,12 @@ public sealed interface SqlServerPosition extends SourcePosition {
             if (c != 0) {
                 return c;
             }
-            c = compareNullsFirst(a.changeLsn(), b.changeLsn());
+            // Without a change LSN a position covers its whole commit (a mark, a heartbeat after an
+            // idle poll window), so it comes after every change of that commit.
+            if (a.changeLsn() == null || b.changeLsn() == null) {
+                return a.changeLsn() == null ? (b.changeLsn() == null ? 0 : 1) : -1;
+            }
+            c = a.changeLsn().compareTo(b.changeLsn());
             return c != 0 ? c : Long.compare(a.eventSerialNo(), b.eventSerialNo());
         }
         throw new IllegalArgumentException("cannot compare a Change Tracking position with an MS-CDC position");

@@ -56,8 +56,11 @@ class LsnTest {
 
     @Test
     void isImmutable() {
-        byte[] raw = Lsn.parse("00000001:00000002:0003").bytes();
-        raw[0] = 9;
-        assertThat(Lsn.parse("00000001:00000002:0003").bytes()[0]).isZero();
+        byte[] given = java.util.HexFormat.of().parseHex("00000001000000020003");
+        Lsn lsn = new Lsn(given);
+        given[0] = 9;
+        lsn.bytes()[1] = 9;
+        assertThat(lsn).isEqualTo(Lsn.parse("00000001:00000002:0003"));
+        assertThat(lsn.toString()).isEqualTo("00000001:00000002:0003");
     }
 }
