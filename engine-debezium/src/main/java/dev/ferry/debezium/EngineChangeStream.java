@@ -56,6 +56,10 @@ public final class EngineChangeStream implements ChangeStream {
     private final DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private final ExecutorService executor;
     private final String taskName;
+    private final Properties engineProperties;
+    private final SourcePosition from;
+    /** Whether the first batch showed that the connector started from {@link #from}; engine thread only. */
+    private boolean startChecked;
     private ChangeChunk lastCommitted;
     /** The position of the last committed chunk: where a chunk that covers no complete record stays. */
     private SourcePosition lastPosition;
@@ -74,6 +78,8 @@ public final class EngineChangeStream implements ChangeStream {
         this.converter = converter;
         this.positions = positions;
         this.lastPosition = from;
+        this.from = from;
+        this.engineProperties = engine;
         unregisterStaleMetrics(engine.getProperty("topic.prefix"));
         this.engine = DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
                 .using(engine)
@@ -149,6 +155,18 @@ public final class EngineChangeStream implements ChangeStream {
                              DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
         if (batch.isEmpty()) {
             return;
+        }
+        if (!startChecked) {
+            startChecked = true;
+            String problem = SeededOffsetStore.notStartedFromSeed(engineProperties);
+            if (problem != null) {
+                SourceException e = new SourceException(label + " change capture did not start from the stored position ("
+                        + from.describe() + "): " + problem + ". It would have skipped every change since that position, so "
+                        + "nothing was applied and the task stops. Check that the task's name and the source database are the "
+                        + "ones it started with; to start over, reload the task (ferry run --reload)");
+                failure.compareAndSet(null, e);
+                throw e;
+            }
         }
         List<ChangeEvent> events = new ArrayList<>(batch.size());
         List<String> markers = new ArrayList<>();
@@ -257,6 +275,7 @@ public final class EngineChangeStream implements ChangeStream {
             LOG.debug("task {}: change capture had stopped already: {}", taskName, alreadyStopped.getMessage());
         }
         executor.shutdown();
+        SeededOffsetStore.release(engineProperties);
         try {
             if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
                 executor.shutdownNow();
