@@ -1,6 +1,7 @@
 package dev.ferry.sqlserver;
 
 import dev.ferry.core.SourceException;
+import dev.ferry.core.model.TableId;
 import dev.ferry.core.model.TableSchema;
 import dev.ferry.core.spi.ChangeChunk;
 import dev.ferry.core.spi.ChangeStream;
@@ -207,7 +208,13 @@ final class SqlServerCdcStream {
         }
     }
 
-    private static SqlServerChangeTable activeAt(List<SqlServerChangeTable> instances, io.debezium.connector.sqlserver.Lsn at) {
+    /**
+     * The capture instance of one table active at {@code at}: the newest that started at or before
+     * it; the oldest when {@code at} is unset (the task reads from the start of the change tables).
+     *
+     * @throws SourceException when every instance started after {@code at}: see {@link #uncovered}
+     */
+    static SqlServerChangeTable activeAt(List<SqlServerChangeTable> instances, io.debezium.connector.sqlserver.Lsn at) {
         SqlServerChangeTable best = null;
         SqlServerChangeTable oldest = null;
         for (SqlServerChangeTable ct : instances) {
@@ -219,6 +226,42 @@ final class SqlServerCdcStream {
                 best = ct;
             }
         }
+        if (best == null && at.isAvailable()) {
+            List<Lsn> starts = new ArrayList<>();
+            for (SqlServerChangeTable ct : instances) {
+                starts.add(ct.getStartLsn().isAvailable() ? new Lsn(ct.getStartLsn().getBinary()) : null);
+            }
+            io.debezium.relational.TableId source = oldest.getSourceTableId();
+            throw new SourceException(uncovered(new TableId(source.schema(), source.table()), new Lsn(at.getBinary()), starts));
+        }
         return best != null ? best : oldest;
+    }
+
+    /**
+     * Null when one of a table's capture instances (their {@code start_lsn}s in {@code starts})
+     * started at or before {@code position}, the last change the task applied; otherwise why the
+     * task cannot go on. A capture instance records changes from its start only; when all of a
+     * table's instances start later, changes between the position and that start are in no change
+     * table (CDC disabled and enabled again on the table while the task was stopped, or the cleanup
+     * job removed them). Debezium checks only the oldest start over the whole database, which
+     * another table's instance passes, so without this the loss would be silent.
+     */
+    static String uncovered(TableId table, Lsn position, List<Lsn> starts) {
+        Lsn oldest = null;
+        for (Lsn start : starts) {
+            if (start == null || start.compareTo(position) <= 0) {
+                return null;
+            }
+            if (oldest == null || start.compareTo(oldest) < 0) {
+                oldest = start;
+            }
+        }
+        if (oldest == null) {
+            return null;
+        }
+        return "table " + table + ": no CDC capture instance covers the task's position (LSN " + position + "); its oldest "
+                + "capture instance starts at LSN " + oldest + ". CDC was disabled and enabled again on the table while the task "
+                + "was stopped, or the cleanup job removed changes the task had not applied: the changes in between are in no "
+                + "change table. Reload the table (ferry run --reload)";
     }
 }

@@ -175,18 +175,45 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
     }
 
     private SqlServerPosition markCdc(String taskName, DatabaseInfo db, List<TableSchema> tables) {
-        checkCdcReady(db, tables);
+        Map<TableId, List<CaptureInstance>> instances = checkCdcReady(db, tables, null);
         try (Connection c = connector.pooled(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(SqlServerSql.MAX_LSN)) {
             rs.next();
             byte[] max = rs.getBytes(1);
-            return SqlServerPosition.Cdc.mark(max == null ? null : new Lsn(max), SqlServerCdcStream.partition(taskName, db.name()));
+            Lsn mark = markLsn(max == null ? null : new Lsn(max), instances, tables);
+            return SqlServerPosition.Cdc.mark(mark, SqlServerCdcStream.partition(taskName, db.name()));
         } catch (SQLException e) {
             throw connector.failure("reading the max LSN (sys.fn_cdc_get_max_lsn) failed", e);
         }
     }
 
-    /** Fails with the fix unless CDC is on for the database and every table, capturing every selected column. */
-    void checkCdcReady(DatabaseInfo db, List<TableSchema> tables) {
+    /**
+     * The CDC start of a full load: the max LSN of the change tables, or the start of the newest
+     * capture instance of a selected table when that is later. A table whose CDC was enabled just
+     * before the load has an instance that starts after the max LSN until the capture job runs;
+     * its changes before that start are in no change table but all in the load (they committed
+     * before the mark), and starting at the instance keeps every later position covered by it.
+     */
+    static Lsn markLsn(Lsn maxLsn, Map<TableId, List<CaptureInstance>> instances, List<TableSchema> tables) {
+        Lsn mark = maxLsn;
+        for (TableSchema t : tables) {
+            for (CaptureInstance ci : instances.getOrDefault(t.id(), List.of())) {
+                if (!ci.startLsn().isEmpty()) {
+                    Lsn start = Lsn.parse(ci.startLsn());
+                    if (mark == null || start.compareTo(mark) > 0) {
+                        mark = start;
+                    }
+                }
+            }
+        }
+        return mark;
+    }
+
+    /**
+     * Fails with the fix unless CDC is on for the database and every table, capturing every
+     * selected column, and, when resuming from {@code from} (null for a new start), unless a
+     * capture instance of each table covers that position. Returns the capture instances read.
+     */
+    Map<TableId, List<CaptureInstance>> checkCdcReady(DatabaseInfo db, List<TableSchema> tables, SqlServerPosition.Cdc from) {
         if (!db.cdcEnabled()) {
             throw new SourceException("CDC is not enabled on database " + db.name() + "; run ferry prepare-source TASK.yaml --cdc "
                     + "(or EXEC sys.sp_cdc_enable_db), or use captureMode: change-tracking");
@@ -205,6 +232,16 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
                 if (!newest.columns().contains(column)) {
                     problems.add("table " + t.id() + ": column " + column + " is not captured by capture instance "
                             + newest.name() + ". " + SqlServerSql.newCaptureInstanceAdvice(t.id()));
+                }
+            }
+            if (from != null && from.commitLsn() != null) {
+                List<Lsn> starts = new ArrayList<>();
+                for (CaptureInstance ci : list) {
+                    starts.add(ci.startLsn().isEmpty() ? null : Lsn.parse(ci.startLsn()));
+                }
+                String uncovered = SqlServerCdcStream.uncovered(t.id(), from.commitLsn(), starts);
+                if (uncovered != null) {
+                    problems.add(uncovered);
                 }
             }
         }
@@ -236,6 +273,7 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
         if (!problems.isEmpty()) {
             throw new SourceException(String.join("; ", problems));
         }
+        return instances;
     }
 
     private SqlServerPosition markChangeTracking(DatabaseInfo db, List<TableSchema> tables) {
@@ -323,7 +361,7 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
                 throw new SourceException("task " + taskName + " started in MS-CDC mode; its position cannot be continued by "
                         + mode.option() + ": reload the task (ferry run --reload)");
             }
-            checkCdcReady(databaseInfo(), captured);
+            checkCdcReady(databaseInfo(), captured, cdc);
             return SqlServerCdcStream.open(taskName, connector.endpoint(), captured, cdc, batch, poll);
         }
         SqlServerPosition.ChangeTracking ct = (SqlServerPosition.ChangeTracking) from;
