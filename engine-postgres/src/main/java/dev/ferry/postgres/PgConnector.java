@@ -1,18 +1,14 @@
 package dev.ferry.postgres;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.SourceException;
 import dev.ferry.core.TargetException;
+import dev.ferry.jdbc.Connections;
 import org.postgresql.util.PSQLException;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Connections to one PostgreSQL endpoint: a small HikariCP pool for short statements, dedicated
@@ -24,15 +20,24 @@ public final class PgConnector implements AutoCloseable {
 
     private final PgEndpoint endpoint;
     private final String role;
-    private final String applicationName;
-    private final Set<Connection> dedicated = ConcurrentHashMap.newKeySet();
-    private volatile HikariDataSource pool;
-    private volatile boolean closed;
+    private final Connections connections;
 
     public PgConnector(PgEndpoint endpoint, String role) {
         this.endpoint = endpoint;
         this.role = role;
-        this.applicationName = "ferry-" + role;
+        String applicationName = "ferry-" + role;
+        this.connections = new Connections(endpoint.url(), () -> endpoint.properties(applicationName), applicationName,
+                endpoint.connectTimeoutSeconds(), new Connections.Failures() {
+                    @Override
+                    public RuntimeException failure(String what, SQLException e) {
+                        return PgConnector.this.failure(what, e);
+                    }
+
+                    @Override
+                    public RuntimeException closed() {
+                        return error(role + " postgres at " + endpoint.where() + " is closed", null);
+                    }
+                });
     }
 
     public PgEndpoint endpoint() {
@@ -41,59 +46,12 @@ public final class PgConnector implements AutoCloseable {
 
     /** A pooled connection for short work; close it to return it. */
     public Connection pooled() {
-        HikariDataSource p = pool;
-        if (p == null) {
-            synchronized (this) {
-                checkOpen();
-                p = pool;
-                if (p == null) {
-                    // Connect once directly first: Hikari would wrap a bad password in its own exception.
-                    try (Connection probe = open(new Properties())) {
-                        probe.isValid(1);
-                    } catch (SQLException e) {
-                        throw failure("cannot close probe connection", e);
-                    }
-                    HikariConfig config = new HikariConfig();
-                    config.setJdbcUrl(endpoint.url());
-                    config.setDataSourceProperties(endpoint.properties(applicationName));
-                    config.setMaximumPoolSize(4);
-                    config.setMinimumIdle(0);
-                    config.setPoolName("ferry-" + role);
-                    config.setConnectionTimeout(Math.max(250, endpoint.connectTimeoutSeconds() * 1000L));
-                    config.setInitializationFailTimeout(-1);
-                    pool = p = new HikariDataSource(config);
-                }
-            }
-        }
-        try {
-            return p.getConnection();
-        } catch (SQLException e) {
-            throw failure("cannot connect", e);
-        }
+        return connections.pooled();
     }
 
     /** A dedicated connection (extra driver properties may be given); closed by the caller or by {@link #close()}. */
     public Connection open(Properties extra) {
-        checkOpen();
-        Properties props = endpoint.properties(applicationName);
-        props.putAll(extra);
-        try {
-            Connection c = DriverManager.getConnection(endpoint.url(), props);
-            dedicated.add(c);
-            if (closed) {
-                c.close();
-                checkOpen();
-            }
-            return new TrackedConnection(c, dedicated).proxy();
-        } catch (SQLException e) {
-            throw failure("cannot connect", e);
-        }
-    }
-
-    private void checkOpen() {
-        if (closed) {
-            throw error(role + " postgres at " + endpoint.where() + " is closed", null);
-        }
+        return connections.open(extra);
     }
 
     /** Wraps a SQL failure in the endpoint's exception type with a message naming the endpoint. */
@@ -154,39 +112,6 @@ public final class PgConnector implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        for (Connection c : dedicated) {
-            try {
-                c.close();
-            } catch (SQLException | RuntimeException e) {
-                // Closing a connection mid-COPY may fail; it is gone either way.
-            }
-        }
-        dedicated.clear();
-        HikariDataSource p = pool;
-        if (p != null) {
-            p.close();
-        }
-    }
-
-    /** Removes a dedicated connection from the tracked set when its user closes it. */
-    private record TrackedConnection(Connection delegate, Set<Connection> registry) {
-        Connection proxy() {
-            return (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
-                    new Class<?>[]{Connection.class}, (proxy, method, args) -> {
-                        if (method.getName().equals("close") && method.getParameterCount() == 0) {
-                            registry.remove(delegate);
-                        }
-                        if (method.getName().equals("unwrap") && args != null && args[0] instanceof Class<?> k
-                                && k.isInstance(delegate)) {
-                            return delegate;
-                        }
-                        try {
-                            return method.invoke(delegate, args);
-                        } catch (java.lang.reflect.InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
-        }
+        connections.close();
     }
 }

@@ -1,15 +1,12 @@
 package dev.ferry.sqlserver;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.SourceException;
+import dev.ferry.jdbc.Connections;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Properties;
 
 /**
  * Connections to one SQL Server database: a small HikariCP pool for catalog queries and polling,
@@ -19,14 +16,22 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SqlServerConnector implements AutoCloseable {
 
     private final SqlServerEndpoint endpoint;
-    private final String applicationName;
-    private final Set<Connection> dedicated = ConcurrentHashMap.newKeySet();
-    private volatile HikariDataSource pool;
-    private volatile boolean closed;
+    private final Connections connections;
 
     public SqlServerConnector(SqlServerEndpoint endpoint, String applicationName) {
         this.endpoint = endpoint;
-        this.applicationName = applicationName;
+        this.connections = new Connections(endpoint.url(), () -> endpoint.properties(applicationName), applicationName,
+                endpoint.connectTimeoutSeconds(), new Connections.Failures() {
+                    @Override
+                    public RuntimeException failure(String what, SQLException e) {
+                        return SqlServerConnector.this.failure(what, e);
+                    }
+
+                    @Override
+                    public RuntimeException closed() {
+                        return new SourceException("source sqlserver at " + endpoint.where() + " is closed");
+                    }
+                });
     }
 
     public SqlServerEndpoint endpoint() {
@@ -35,69 +40,23 @@ public final class SqlServerConnector implements AutoCloseable {
 
     /** A pooled connection for short work, in auto-commit mode; close it to return it. */
     public Connection pooled() {
-        HikariDataSource p = pool;
-        if (p == null) {
-            synchronized (this) {
-                checkOpen();
-                p = pool;
-                if (p == null) {
-                    // Connect once directly first: Hikari would wrap a failed login in its own exception.
-                    try (Connection probe = DriverManager.getConnection(endpoint.url(), endpoint.properties(applicationName))) {
-                        probe.isValid(1);
-                    } catch (SQLException e) {
-                        throw failure("cannot connect", e);
-                    }
-                    HikariConfig config = new HikariConfig();
-                    config.setJdbcUrl(endpoint.url());
-                    config.setDataSourceProperties(endpoint.properties(applicationName));
-                    config.setMaximumPoolSize(4);
-                    config.setMinimumIdle(0);
-                    config.setPoolName(applicationName);
-                    config.setConnectionTimeout(Math.max(250, endpoint.connectTimeoutSeconds() * 1000L));
-                    config.setInitializationFailTimeout(-1);
-                    pool = p = new HikariDataSource(config);
-                }
-            }
-        }
-        try {
-            return p.getConnection();
-        } catch (SQLException e) {
-            throw failure("cannot connect", e);
-        }
+        return connections.pooled();
     }
 
-    /** A dedicated connection, closed by the caller or by {@link #close()}. */
+    /** A dedicated connection, closed by the caller (or {@link #release}) or by {@link #close()}. */
     public Connection open() {
-        checkOpen();
-        try {
-            Connection c = DriverManager.getConnection(endpoint.url(), endpoint.properties(applicationName));
-            dedicated.add(c);
-            if (closed) {
-                c.close();
-                checkOpen();
-            }
-            return c;
-        } catch (SQLException e) {
-            throw failure("cannot connect", e);
-        }
+        return connections.open(new Properties());
     }
 
-    /** Closes a dedicated connection and forgets it. */
+    /** Closes a dedicated connection. */
     public void release(Connection c) {
         if (c == null) {
             return;
         }
-        dedicated.remove(c);
         try {
             c.close();
         } catch (SQLException e) {
             // broken already: nothing more to release
-        }
-    }
-
-    private void checkOpen() {
-        if (closed) {
-            throw new SourceException("source sqlserver at " + endpoint.where() + " is closed");
         }
     }
 
@@ -130,18 +89,6 @@ public final class SqlServerConnector implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        for (Connection c : dedicated) {
-            try {
-                c.close();
-            } catch (SQLException | RuntimeException e) {
-                // closing mid-read may fail; the connection is gone either way
-            }
-        }
-        dedicated.clear();
-        HikariDataSource p = pool;
-        if (p != null) {
-            p.close();
-        }
+        connections.close();
     }
 }
