@@ -145,8 +145,9 @@ public final class SqlServerTypes {
     /**
      * The select expression reading sql_variant column {@code q} as text, one branch per base type
      * ({@link #SQL_VARIANT_FORMS}). A base type without a branch fails the read with a conversion
-     * error naming it, rather than carrying a form nobody checked; a NULL value has no base type, so
-     * that branch's message is NULL, and so is the value.
+     * error naming it ("Conversion failed when converting the nvarchar value 'sql_variant base type
+     * ... has no lossless text form in Ferry' to data type int"), rather than carrying a form nobody
+     * checked; a NULL value has no base type and stays NULL.
      */
     static String sqlVariantText(String q) {
         String baseType = "SQL_VARIANT_PROPERTY(" + q + ", 'BaseType')";
@@ -154,8 +155,9 @@ public final class SqlServerTypes {
         for (String[] form : SQL_VARIANT_FORMS) {
             sb.append(" WHEN N'").append(form[0]).append("' THEN ").append(form[1].replace("{v}", q));
         }
-        return sb.append(" ELSE CONVERT(nvarchar(max), CONVERT(int, N'sql_variant base type ' + CAST(").append(baseType)
-                .append(" AS nvarchar(128)) + N' has no lossless text form in Ferry')) END").toString();
+        return sb.append(" ELSE CASE WHEN ").append(q).append(" IS NULL THEN NULL ELSE CONVERT(nvarchar(max), CONVERT(int, ")
+                .append("N'sql_variant base type ' + CAST(").append(baseType)
+                .append(" AS nvarchar(128)) + N' has no lossless text form in Ferry')) END END").toString();
     }
 
     private static Mapping exact(LogicalType type, Read read, String expression) {

@@ -145,8 +145,8 @@ class SqlServerTypesTest {
         byBaseType.forEach((base, conversion) -> assertThat(e).as(base).contains(" WHEN N'" + base + "' THEN " + conversion + " "));
         // every base type sql_variant can hold has its own branch; any other stops the read with a message
         assertThat(e.split(" WHEN N'", -1)).hasSize(byBaseType.size() + 1);
-        assertThat(e).contains(" ELSE CONVERT(nvarchar(max), CONVERT(int, N'sql_variant base type ' + "
-                + "CAST(SQL_VARIANT_PROPERTY([c], 'BaseType') AS nvarchar(128)) + N' has no lossless text form in Ferry')) END");
+        assertThat(e).endsWith(" ELSE CASE WHEN [c] IS NULL THEN NULL ELSE CONVERT(nvarchar(max), CONVERT(int, N'sql_variant base type ' + "
+                + "CAST(SQL_VARIANT_PROPERTY([c], 'BaseType') AS nvarchar(128)) + N' has no lossless text form in Ferry')) END END");
         assertThat(v.note()).contains("base type");
     }
 
