@@ -190,6 +190,21 @@ class SqlServerAssessmentTest {
             assertThat(a.findings()).as(fine.version()).noneMatch(x -> x.check().equals("sql_variant"));
             assertThat(find(a, "dbo.orders.extra", "type").status()).isEqualTo(Status.WARN);
         }
+        assertThat(find(SqlServerAssessment.assess(facts(db(false, true, "FULL"), true, true, Map.of()), List.of(orders),
+                CaptureMode.CHANGE_TRACKING, true), "dbo.orders.extra", "type").detail()).startsWith("sql_variant -> text: carried as text");
+    }
+
+    @Test
+    @DisplayName("when a sql_variant column is a key, then the assessment warns that a string and a number with the same text meet")
+    void sqlVariantKey() {
+        SqlServerCatalog.Table tags = SqlServerCatalog.assemble(
+                List.of(new SqlServerCatalog.ObjectRow("dbo", "tags", false, false, true, 0, false, false, 10)),
+                List.of(new SqlServerCatalog.ColumnRow("dbo", "tags", c("tag", "sql_variant", 8016, 0, false))),
+                List.of(new SqlServerCatalog.KeyRow("dbo", "tags", "PK_tags", true, "tag"))).get(0);
+        Finding f = find(SqlServerAssessment.assess(facts(db(false, true, "FULL"), true, true, Map.of()), List.of(tags),
+                CaptureMode.CHANGE_TRACKING, true), "dbo.tags.tag", "sql_variant key");
+        assertThat(f.status()).isEqualTo(Status.WARN);
+        assertThat(f.detail()).contains("(1 and N'1')");
     }
 
     @Test
