@@ -2,6 +2,7 @@ package dev.ferry.sqlserver;
 
 import dev.ferry.core.SourceException;
 import dev.ferry.core.model.ChangeEvent;
+import dev.ferry.core.model.TableId;
 import dev.ferry.core.model.TableSchema;
 import dev.ferry.core.spi.ChangeChunk;
 import dev.ferry.core.spi.ChangeStream;
@@ -20,14 +21,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * Changes from SQL Server Change Tracking, for editions and databases without MS-CDC.
  *
- * <p>One cycle: read {@code CHANGE_TRACKING_CURRENT_VERSION()} as the cycle's upper bound; check
- * that no table's {@code CHANGE_TRACKING_MIN_VALID_VERSION} passed the last applied version (if
- * it did, changes were cleaned up before Ferry read them: the stream stops and asks for a
- * reload, never skipping them); then, table by table, read {@code CHANGETABLE(CHANGES ...)}
- * joined back to the table. Change Tracking records which keys changed, not the values: a key
- * whose row still exists becomes an upsert of the row's current values, a key whose row is gone
- * a delete. Replaying a cycle is therefore idempotent, and the cycle's version is the position
- * of its last chunk only: a restart inside a cycle repeats the cycle.
+ * <p>One cycle runs the {@link #cycle steps} in order: read {@code CHANGE_TRACKING_CURRENT_VERSION()}
+ * as the cycle's upper bound; then, table by table, read {@code CHANGETABLE(CHANGES ...)} joined
+ * back to the table, and after that read check that the table's
+ * {@code CHANGE_TRACKING_MIN_VALID_VERSION} has not passed the last applied version (if it has,
+ * SQL Server cleaned up changes Ferry had not applied: the stream stops and asks for a reload,
+ * never skipping them). Change Tracking records which keys changed, not the values: a key whose
+ * row still exists becomes an upsert of the row's current values, a key whose row is gone a
+ * delete. Replaying a cycle is therefore idempotent, and the cycle's version is the position of
+ * its last chunk only: a restart inside a cycle repeats the cycle.
  *
  * <p>Rows are handed over in chunks of at most {@code maxChanges}, so memory stays bounded
  * whatever a cycle holds. When the database allows snapshot isolation a cycle reads in one
@@ -39,27 +41,104 @@ final class ChangeTrackingStream implements ChangeStream {
 
     private final SqlServerConnector connector;
     private final List<Reader> tables;
+    private final List<Step> steps;
     private final int maxChanges;
     private final long pollMillis;
     private final String taskName;
     private Connection conn;
     private long applied;
-    private long cycleEnd = -1;
-    private int tableIndex;
+    private long cycleEnd;
+    /** The step of the running cycle, -1 between cycles. */
+    private int step = -1;
     private PreparedStatement statement;
     private ResultSet rows;
     private long nextCycleAt;
     private boolean snapshotIsolation;
 
-    /** The change query of one table and how to turn its rows into events. */
-    record Reader(TableSchema table, String sql, SqlServerTypes.Read[] keyReads, int[] keyIndexes, SqlServerTypes.Read[] reads) {
+    /**
+     * The change query of one table and how to turn its rows into events: {@code reads[i]} reads
+     * column {@code i} of {@code table} at {@code query.values()[i]}, and key column {@code k} of a
+     * deleted row at {@code query.keys()[k]}; the query placed both, so no position is counted here.
+     */
+    record Reader(TableSchema table, SqlServerSql.ChangeQuery query, SqlServerTypes.Read[] reads) {
+
+        Reader {
+            if (reads.length != table.columns().size() || query.values().length != reads.length
+                    || query.keys().length != table.primaryKey().size()) {
+                throw new IllegalArgumentException("table " + table.id() + ": the change query selects " + query.values().length
+                        + " column(s) and " + query.keys().length + " key column(s) for " + reads.length + " reader(s), "
+                        + table.columns().size() + " column(s) and " + table.primaryKey().size() + " key column(s)");
+            }
+        }
+    }
+
+    /** What one step of a cycle does. */
+    enum Action {
+        /** read CHANGE_TRACKING_CURRENT_VERSION() as the cycle's upper bound */
+        BOUND,
+        /** read the table's changes up to the bound */
+        CHANGES,
+        /** check the table's CHANGE_TRACKING_MIN_VALID_VERSION against the applied version */
+        VALIDATE
+    }
+
+    /** One step of a cycle; {@code table} indexes the readers, -1 for {@link Action#BOUND}. */
+    record Step(Action action, int table) {
+    }
+
+    /**
+     * The steps of one cycle over {@code tables} tables, in the order {@link #poll} runs them: the
+     * bound, then for each table its changes and, after them, its validation.
+     *
+     * <p>Why validate after the read, not before: SQL Server's cleanup may run at any moment, and
+     * {@code CHANGETABLE(CHANGES t, v)} does not fail when cleanup has removed changes after
+     * {@code v}: it just returns fewer rows. A check before the read can pass and the cleanup then
+     * delete rows before the read reaches them, so the loss goes unseen. Cleanup raises the
+     * table's minimum valid version for what it deletes, so a check made after the read has
+     * finished sees every cleanup that could have taken rows from that read: if the minimum valid
+     * version is still at or below the applied version, every change the read should have returned
+     * was still there. This is the alternative to snapshot isolation Microsoft documents ("Work with
+     * Change Tracking": check last_synchronization_version after the calls to CHANGETABLE()). Inside
+     * a snapshot transaction the cleanup's deletions are not visible to the read at all; the check
+     * after it is then at worst cautious (it may stop a cycle whose read was complete, when cleanup
+     * passed the applied version while the cycle ran, a position already at the edge of retention).
+     */
+    static List<Step> cycle(int tables) {
+        List<Step> result = new ArrayList<>(1 + 2 * tables);
+        result.add(new Step(Action.BOUND, -1));
+        for (int i = 0; i < tables; i++) {
+            result.add(new Step(Action.CHANGES, i));
+            result.add(new Step(Action.VALIDATE, i));
+        }
+        return List.copyOf(result);
+    }
+
+    /**
+     * Whether changes after version {@code applied} read from {@code table} are complete, given
+     * the table's {@code CHANGE_TRACKING_MIN_VALID_VERSION} read after them ({@code null} when
+     * Change Tracking is off for the table): null when they are, else the failure to stop with.
+     * {@code CHANGETABLE(CHANGES t, v)} is valid for {@code v >= minValid}.
+     */
+    static SourceException invalidPosition(String taskName, TableId table, long applied, Long minValid) {
+        if (minValid == null) {
+            return new SourceException("Change Tracking is not enabled on table " + table
+                    + "; enable it (ferry prepare-source TASK.yaml --change-tracking) and reload the task (ferry run --reload)");
+        }
+        if (minValid > applied) {
+            return new SourceException("the Change Tracking position of task " + taskName + " (version " + applied
+                    + ") has expired for table " + table + ": SQL Server cleaned up changes up to version " + minValid
+                    + " before they were applied. Nothing was skipped; reload the task (ferry run --reload), and keep "
+                    + "CHANGE_RETENTION longer than the longest time the task may be stopped");
+        }
+        return null;
     }
 
     ChangeTrackingStream(String taskName, SqlServerConnector connector, List<Reader> tables, long fromVersion, int maxChanges,
                          long pollMillis) {
         this.taskName = taskName;
         this.connector = connector;
-        this.tables = tables;
+        this.tables = List.copyOf(tables);
+        this.steps = cycle(tables.size());
         this.applied = fromVersion;
         this.maxChanges = maxChanges;
         this.pollMillis = pollMillis;
@@ -69,7 +148,7 @@ final class ChangeTrackingStream implements ChangeStream {
     public ChangeChunk poll(long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         try {
-            if (cycleEnd < 0) {
+            if (step < 0) {
                 long wait = nextCycleAt - System.currentTimeMillis();
                 if (wait > 0) {
                     long allowed = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
@@ -81,22 +160,18 @@ final class ChangeTrackingStream implements ChangeStream {
                 startCycle();
             }
             List<ChangeEvent> events = new ArrayList<>();
-            while (tableIndex < tables.size() && events.size() < maxChanges) {
-                Reader r = tables.get(tableIndex);
-                if (rows == null) {
-                    statement = conn.prepareStatement(r.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
-                    statement.setLong(1, applied);
-                    statement.setLong(2, cycleEnd);
-                    rows = statement.executeQuery();
-                }
-                if (rows.next()) {
-                    events.add(event(r, rows));
-                } else {
-                    closeTable();
-                    tableIndex++;
+            while (step < steps.size() && events.size() < maxChanges) {
+                Step s = steps.get(step);
+                boolean done = switch (s.action()) {
+                    case BOUND -> bound();
+                    case CHANGES -> changes(tables.get(s.table()), events);
+                    case VALIDATE -> validate(tables.get(s.table()));
+                };
+                if (done) {
+                    step++;
                 }
             }
-            if (tableIndex < tables.size()) {
+            if (step < steps.size()) {
                 // more of this cycle to come: the position stays where it was
                 return new ChangeChunk(events, new SqlServerPosition.ChangeTracking(applied), 0, false, List.of());
             }
@@ -111,6 +186,9 @@ final class ChangeTrackingStream implements ChangeStream {
         } catch (SQLException e) {
             endCycle(false);
             throw connector.failure("reading Change Tracking changes of task " + taskName + " failed", e);
+        } catch (SourceException e) {
+            endCycle(false);
+            throw e;
         }
     }
 
@@ -125,6 +203,11 @@ final class ChangeTrackingStream implements ChangeStream {
             conn.setTransactionIsolation(4096); // SQLServerConnection.TRANSACTION_SNAPSHOT
         }
         conn.setAutoCommit(false);
+        step = 0;
+    }
+
+    /** {@link Action#BOUND}: the cycle's upper bound. */
+    private boolean bound() throws SQLException {
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(SqlServerSql.CT_CURRENT_VERSION)) {
             rs.next();
             long current = rs.getLong(1);
@@ -134,45 +217,60 @@ final class ChangeTrackingStream implements ChangeStream {
             }
             cycleEnd = current;
         }
-        for (Reader r : tables) {
-            try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(SqlServerSql.ctMinValidVersion(r.table().id()))) {
-                rs.next();
-                long min = rs.getLong(1);
-                if (rs.wasNull()) {
-                    throw new SourceException("Change Tracking is not enabled on table " + r.table().id()
-                            + "; enable it (ferry prepare-source TASK.yaml --change-tracking) and reload the task (ferry run --reload)");
-                }
-                if (min > applied) {
-                    throw new SourceException("the Change Tracking position of task " + taskName + " (version " + applied
-                            + ") has expired for table " + r.table().id() + ": SQL Server cleaned up changes up to version " + min
-                            + " before they were applied. Nothing was skipped; reload the task (ferry run --reload), and keep "
-                            + "CHANGE_RETENTION longer than the longest time the task may be stopped");
-                }
+        return true;
+    }
+
+    /** {@link Action#CHANGES}: adds the table's changes to {@code events} up to the chunk size; true once all are read. */
+    private boolean changes(Reader r, List<ChangeEvent> events) throws SQLException {
+        if (rows == null) {
+            statement = conn.prepareStatement(r.query().sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+            statement.setLong(1, applied);
+            statement.setLong(2, cycleEnd);
+            rows = statement.executeQuery();
+        }
+        while (events.size() < maxChanges) {
+            if (!rows.next()) {
+                closeTable();
+                return true;
+            }
+            events.add(event(r, rows));
+        }
+        return false;
+    }
+
+    /** {@link Action#VALIDATE}: fails unless the changes just read from the table were complete. */
+    private boolean validate(Reader r) throws SQLException {
+        TableId id = r.table().id();
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(SqlServerSql.ctMinValidVersion(id))) {
+            rs.next();
+            long min = rs.getLong(1);
+            SourceException invalid = invalidPosition(taskName, id, applied, rs.wasNull() ? null : min);
+            if (invalid != null) {
+                throw invalid;
             }
         }
-        tableIndex = 0;
+        return true;
     }
 
     private static ChangeEvent event(Reader r, ResultSet rs) throws SQLException {
-        int n = r.table().columns().size();
-        int keys = r.keyIndexes().length;
-        boolean present = rs.getBoolean(3 + keys);
-        Object[] row = new Object[n];
-        if (present) {
-            for (int i = 0; i < n; i++) {
-                row[i] = read(r, rs, 4 + keys + i, r.reads()[i], i);
+        SqlServerSql.ChangeQuery q = r.query();
+        Object[] row = new Object[r.reads().length];
+        if (rs.getBoolean(q.present())) {
+            for (int i = 0; i < row.length; i++) {
+                row[i] = read(r, rs, q.values()[i], i);
             }
             return new ChangeEvent.Update(r.table().id(), null, row);
         }
-        for (int k = 0; k < keys; k++) {
-            row[r.keyIndexes()[k]] = read(r, rs, 3 + k, r.keyReads()[k], r.keyIndexes()[k]);
+        int[] keyIndexes = r.table().keyIndexes();
+        for (int k = 0; k < keyIndexes.length; k++) {
+            row[keyIndexes[k]] = read(r, rs, q.keys()[k], keyIndexes[k]);
         }
         return new ChangeEvent.Delete(r.table().id(), row);
     }
 
-    private static Object read(Reader r, ResultSet rs, int index, SqlServerTypes.Read read, int column) throws SQLException {
+    private static Object read(Reader r, ResultSet rs, int index, int column) throws SQLException {
         try {
-            return SqlServerValues.read(rs, index, read);
+            return SqlServerValues.read(rs, index, r.reads()[column]);
         } catch (RuntimeException e) {
             throw new SourceException("table " + r.table().id() + ", column " + r.table().columns().get(column).name()
                     + ": cannot read the value: " + e.getMessage(), e);
@@ -191,7 +289,7 @@ final class ChangeTrackingStream implements ChangeStream {
     }
 
     private void endCycle(boolean commit) {
-        cycleEnd = -1;
+        step = -1;
         try {
             closeTable();
             if (conn != null) {

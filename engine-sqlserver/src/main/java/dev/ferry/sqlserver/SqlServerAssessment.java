@@ -174,6 +174,7 @@ final class SqlServerAssessment {
         }
         for (SqlServerCatalog.Table t : tables) {
             table(out, f, t, mode, cdc, privileged);
+            sqlVariant(out, db, t);
         }
         return new Assessment(out);
     }
@@ -291,6 +292,43 @@ final class SqlServerAssessment {
             if (c.sparse()) {
                 out.add(new Finding(Status.PASS, subject, "sparse column", "loaded as an ordinary nullable column", ""));
             }
+        }
+    }
+
+    /**
+     * sql_variant columns are read as text ({@link SqlServerTypes#sqlVariantText}). A float or real
+     * in one is printed losslessly by CONVERT style 3, which SQL Server before 2016 silently treats as
+     * style 0 (6 digits): there the column fails (Azure SQL Database and Managed Instance report
+     * version 12.0 but have style 3). In a key, values SQL Server keeps apart because their base
+     * types differ can print alike (N'1' and 1): the target would hold them as one row.
+     */
+    private static void sqlVariant(List<Finding> out, SqlServerSource.DatabaseInfo db, SqlServerCatalog.Table t) {
+        boolean noStyle3 = db.engineEdition() <= 4 && majorVersion(db.version()) < 13;
+        for (NativeColumn c : t.columns()) {
+            if (!c.typeName().equals("sql_variant")) {
+                continue;
+            }
+            String subject = t.id() + "." + c.name();
+            if (noStyle3) {
+                out.add(new Finding(Status.FAIL, subject, "sql_variant", "SQL Server " + db.version()
+                        + " prints a float or real held in a sql_variant to 6 digits at most: the lossless CONVERT style 3 needs "
+                        + "SQL Server 2016 or later", "upgrade the server, convert the column, or leave the table out"));
+            }
+            if (t.schema().primaryKey().contains(c.name())) {
+                out.add(new Finding(Status.WARN, subject, "sql_variant key", "a key value of one base type and a string with the "
+                        + "same text (1 and N'1') are different rows in SQL Server but one row in the target",
+                        "make sure the key never holds a string next to values of other base types, or key the table otherwise"));
+            }
+        }
+    }
+
+    /** The major version of a ProductVersion ({@code 16} of {@code 16.0.4135.4}); MAX_VALUE when it cannot be read. */
+    static int majorVersion(String productVersion) {
+        int dot = productVersion == null ? -1 : productVersion.indexOf('.');
+        try {
+            return Integer.parseInt(dot < 0 ? String.valueOf(productVersion) : productVersion.substring(0, dot));
+        } catch (NumberFormatException e) {
+            return Integer.MAX_VALUE;
         }
     }
 

@@ -378,20 +378,23 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
         return new ChangeTrackingStream(taskName, connector, readers, ct.version(), batch, poll);
     }
 
+    /**
+     * The Change Tracking reader of {@code table}: every column, and every key column of a deleted
+     * row, is selected through the expression the full load reads it with and read as the full load
+     * reads it, so both paths write the same value; the query says where each value stands.
+     */
     static ChangeTrackingStream.Reader changeTrackingReader(SqlServerCatalog.Table source, TableSchema table) {
-        StringJoiner ignored = new StringJoiner(", ");
-        SqlServerTypes.Read[] reads = reads(source, table, ignored);
+        SqlServerTypes.Read[] reads = reads(source, table, new StringJoiner(", "));
         List<String> expressions = new ArrayList<>();
         for (dev.ferry.core.model.Column c : table.columns()) {
             expressions.add(source.mappings().get(source.schema().columnIndex(c.name())).expression());
         }
-        int[] keyIndexes = table.keyIndexes();
-        SqlServerTypes.Read[] keyReads = new SqlServerTypes.Read[keyIndexes.length];
-        for (int k = 0; k < keyIndexes.length; k++) {
-            keyReads[k] = reads[keyIndexes[k]];
+        List<String> keyExpressions = new ArrayList<>();
+        for (int k : table.keyIndexes()) {
+            keyExpressions.add(expressions.get(k));
         }
-        String sql = SqlServerSql.ctChanges(table.id(), table.primaryKey(), expressions);
-        return new ChangeTrackingStream.Reader(table, sql, keyReads, keyIndexes, reads);
+        return new ChangeTrackingStream.Reader(table, SqlServerSql.ctChanges(table.id(), table.primaryKey(), keyExpressions,
+                expressions), reads);
     }
 
     private boolean catalogIsEmpty() {

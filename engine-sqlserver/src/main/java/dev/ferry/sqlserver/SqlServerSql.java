@@ -37,31 +37,60 @@ final class SqlServerSql {
     }
 
     /**
-     * The net changes to {@code table} after version {@code ?1} up to version {@code ?2}, joined
-     * back to the table for the current values: one row per changed key, ordered by version.
-     * Columns: SYS_CHANGE_VERSION, SYS_CHANGE_OPERATION, the key columns from the change table,
-     * a presence flag (1 when the row still exists), then {@code expressions} from the table.
+     * A Change Tracking change query and where each value it reads stands in its select list, both
+     * built by {@link #ctChanges} from one list, so that no reader counts columns by itself.
+     *
+     * @param sql      the query; parameter 1 is the applied version (exclusive), 2 the cycle's upper bound (inclusive)
+     * @param selected the select list, in order
+     * @param present  1-based position of the flag that is 1 when the changed key's row still exists
+     * @param keys     1-based positions of the key columns read from the change table, in key order
+     * @param values   1-based positions of the table's columns read from the table, in column order
      */
-    static String ctChanges(TableId table, List<String> keyColumns, List<String> expressions) {
-        String t = SqlServerIdentifiers.quote(table);
-        StringJoiner select = new StringJoiner(", ");
-        select.add("ct.SYS_CHANGE_VERSION").add("ct.SYS_CHANGE_OPERATION");
-        StringJoiner join = new StringJoiner(" AND ");
-        for (String k : keyColumns) {
-            String q = SqlServerIdentifiers.quote(k);
-            select.add("ct." + q);
-            join.add("t." + q + " = ct." + q);
-        }
-        select.add("CAST(CASE WHEN t." + SqlServerIdentifiers.quote(keyColumns.get(0)) + " IS NULL THEN 0 ELSE 1 END AS bit)");
-        for (String e : expressions) {
-            select.add(qualify(e));
-        }
-        return "SELECT " + select + " FROM CHANGETABLE(CHANGES " + t + ", ?) AS ct LEFT JOIN " + t + " AS t ON " + join
-                + " WHERE ct.SYS_CHANGE_VERSION <= ? ORDER BY ct.SYS_CHANGE_VERSION";
+    record ChangeQuery(String sql, List<String> selected, int present, int[] keys, int[] values) {
     }
 
-    /** Prefixes the bracketed column references of a select expression with the table alias {@code t}. */
-    static String qualify(String expression) {
+    /**
+     * The net changes to {@code table} after version {@code ?1} up to version {@code ?2}, joined
+     * back to the table for the current values: one row per changed key, ordered by version.
+     * Each key column is read from the change table (the only place a deleted row's key is left)
+     * through the same expression the full load reads it with ({@code keyExpressions}, on alias
+     * {@code ct}), so that a delete finds the row the full load wrote even for a key of a converted
+     * type (hierarchyid, sql_variant); the table's columns are read through {@code expressions} on
+     * alias {@code t}.
+     *
+     * @param keyColumns     the primary key's columns, in key order (the join)
+     * @param keyExpressions the full load's select expression of each key column, unqualified
+     * @param expressions    the full load's select expression of each column read, unqualified
+     */
+    static ChangeQuery ctChanges(TableId table, List<String> keyColumns, List<String> keyExpressions, List<String> expressions) {
+        if (keyColumns.isEmpty() || keyColumns.size() != keyExpressions.size()) {
+            throw new IllegalArgumentException("table " + table + ": " + keyColumns.size() + " key column(s) and "
+                    + keyExpressions.size() + " key expression(s)");
+        }
+        String t = SqlServerIdentifiers.quote(table);
+        List<String> selected = new ArrayList<>();
+        selected.add("CAST(CASE WHEN t." + SqlServerIdentifiers.quote(keyColumns.get(0)) + " IS NULL THEN 0 ELSE 1 END AS bit)");
+        int present = selected.size();
+        int[] keys = new int[keyColumns.size()];
+        StringJoiner join = new StringJoiner(" AND ");
+        for (int k = 0; k < keys.length; k++) {
+            String q = SqlServerIdentifiers.quote(keyColumns.get(k));
+            join.add("t." + q + " = ct." + q);
+            selected.add(qualify("ct", keyExpressions.get(k)));
+            keys[k] = selected.size();
+        }
+        int[] values = new int[expressions.size()];
+        for (int i = 0; i < values.length; i++) {
+            selected.add(qualify("t", expressions.get(i)));
+            values[i] = selected.size();
+        }
+        String sql = "SELECT " + String.join(", ", selected) + " FROM CHANGETABLE(CHANGES " + t + ", ?) AS ct LEFT JOIN " + t
+                + " AS t ON " + join + " WHERE ct.SYS_CHANGE_VERSION <= ? ORDER BY ct.SYS_CHANGE_VERSION";
+        return new ChangeQuery(sql, List.copyOf(selected), present, keys, values);
+    }
+
+    /** Prefixes the bracketed column references of a select expression with table alias {@code alias}. */
+    static String qualify(String alias, String expression) {
         StringBuilder sb = new StringBuilder();
         int i = 0;
         boolean inString = false;
@@ -84,7 +113,7 @@ final class SqlServerSql {
                     end++;
                 }
                 boolean member = i > 0 && expression.charAt(i - 1) == '.';
-                sb.append(member ? "" : "t.").append(expression, i, end + 1);
+                sb.append(member ? "" : alias + ".").append(expression, i, end + 1);
                 i = end + 1;
             } else {
                 sb.append(c);

@@ -81,11 +81,83 @@ public final class SqlServerTypes {
                     "CASE WHEN " + q + " IS NULL THEN NULL ELSE 'SRID=' + CAST(" + q + ".STSrid AS varchar(11)) + ';' + "
                             + q + ".AsTextZM() END",
                     Fidelity.LOSSY, "carried as EWKT text (SRID=4326;POINT (...)), which PostGIS reads with ::geometry", false);
-            case "sql_variant" -> new Mapping(LogicalType.of(TypeKind.TEXT), Read.STRING, "CAST(" + q + " AS nvarchar(4000))",
-                    Fidelity.LOSSY, "carried as text: the base type of each value is lost", false);
+            case "sql_variant" -> new Mapping(LogicalType.of(TypeKind.TEXT), Read.STRING, sqlVariantText(q), Fidelity.LOSSY,
+                    "carried as text: each value whole, in a form fixed by its base type (datetime as 2024-02-29 13:45:30.997, "
+                            + "float to 17 digits, money to 4 places, binary as 0x hex); the base type itself is not kept", false);
             default -> new Mapping(LogicalType.of(TypeKind.TEXT), Read.STRING, q, Fidelity.UNSUPPORTED,
                     "type " + c.userType() + " (" + t + ") has no mapping; exclude the column's table or convert the column", false);
         };
+    }
+
+    /**
+     * How each base type a {@code sql_variant} can hold becomes text, with {@code {v}} for the column.
+     * A value is first converted to its base type (widened to 7 fractional digits for time, datetime2
+     * and datetimeoffset, money for smallmoney), then to text with a style that keeps all of it:
+     * <table>
+     * <caption>the text form of a sql_variant value by base type</caption>
+     * <tr><th>base type</th><th>style</th><th>text</th></tr>
+     * <tr><td>bigint, int, smallint, tinyint, bit</td><td>-</td><td>{@code -42}; bit {@code 0} or {@code 1}</td></tr>
+     * <tr><td>decimal(p,s), numeric(p,s)</td><td>-</td><td>{@code 12.3400}: all s decimals, never an exponent</td></tr>
+     * <tr><td>money, smallmoney</td><td>2</td><td>{@code -0.0001}: four decimals, no thousands separators</td></tr>
+     * <tr><td>float, real</td><td>3</td><td>17 significant digits: SQL Server guarantees a distinct string for each distinct
+     * value (style 3 is SQL Server 2016+ and Azure SQL; earlier versions silently treat it as style 0, 6 digits, which
+     * the assessment fails)</td></tr>
+     * <tr><td>date</td><td>23</td><td>{@code 2024-02-29}</td></tr>
+     * <tr><td>time</td><td>121</td><td>{@code 13:45:30.1234567}</td></tr>
+     * <tr><td>datetime, smalldatetime</td><td>121</td><td>{@code 2024-02-29 13:45:30.997} (smalldatetime: {@code :00.000})</td></tr>
+     * <tr><td>datetime2</td><td>121</td><td>{@code 2024-02-29 13:45:30.1234567}</td></tr>
+     * <tr><td>datetimeoffset</td><td>121</td><td>{@code 2024-02-29 13:45:30.1234567 +05:30}: the offset is kept</td></tr>
+     * <tr><td>char, varchar, nchar, nvarchar</td><td>-</td><td>the string itself (char and nchar with their trailing blanks;
+     * up to 8000 characters, hence nvarchar(max))</td></tr>
+     * <tr><td>binary, varbinary</td><td>1</td><td>{@code 0x0AFF}: upper-case hex of every byte</td></tr>
+     * <tr><td>uniqueidentifier</td><td>-</td><td>{@code 6F9619FF-8B86-D011-B42D-00C04FC964FF}</td></tr>
+     * </table>
+     * The plain {@code CAST(v AS nvarchar(4000))} used before uses style 0, which prints datetime without seconds, float to 6
+     * digits and money to 2 places, turns binary into UTF-16 characters, and cuts strings after 4000 characters.
+     */
+    private static final String[][] SQL_VARIANT_FORMS = {
+            {"bigint", "CONVERT(nvarchar(max), {v})"},
+            {"int", "CONVERT(nvarchar(max), {v})"},
+            {"smallint", "CONVERT(nvarchar(max), {v})"},
+            {"tinyint", "CONVERT(nvarchar(max), {v})"},
+            {"bit", "CONVERT(nvarchar(max), {v})"},
+            {"decimal", "CONVERT(nvarchar(max), {v})"},
+            {"numeric", "CONVERT(nvarchar(max), {v})"},
+            {"money", "CONVERT(nvarchar(max), CONVERT(money, {v}), 2)"},
+            {"smallmoney", "CONVERT(nvarchar(max), CONVERT(money, {v}), 2)"},
+            {"float", "CONVERT(nvarchar(max), CONVERT(float, {v}), 3)"},
+            {"real", "CONVERT(nvarchar(max), CONVERT(real, {v}), 3)"},
+            {"date", "CONVERT(nvarchar(max), CONVERT(date, {v}), 23)"},
+            {"time", "CONVERT(nvarchar(max), CONVERT(time(7), {v}), 121)"},
+            {"datetime", "CONVERT(nvarchar(max), CONVERT(datetime, {v}), 121)"},
+            {"smalldatetime", "CONVERT(nvarchar(max), CONVERT(smalldatetime, {v}), 121)"},
+            {"datetime2", "CONVERT(nvarchar(max), CONVERT(datetime2(7), {v}), 121)"},
+            {"datetimeoffset", "CONVERT(nvarchar(max), CONVERT(datetimeoffset(7), {v}), 121)"},
+            {"char", "CONVERT(nvarchar(max), {v})"},
+            {"varchar", "CONVERT(nvarchar(max), {v})"},
+            {"nchar", "CONVERT(nvarchar(max), {v})"},
+            {"nvarchar", "CONVERT(nvarchar(max), {v})"},
+            {"binary", "CONVERT(nvarchar(max), CONVERT(varchar(max), CONVERT(varbinary(8000), {v}), 1))"},
+            {"varbinary", "CONVERT(nvarchar(max), CONVERT(varchar(max), CONVERT(varbinary(8000), {v}), 1))"},
+            {"uniqueidentifier", "CONVERT(nvarchar(max), {v})"},
+    };
+
+    /**
+     * The select expression reading sql_variant column {@code q} as text, one branch per base type
+     * ({@link #SQL_VARIANT_FORMS}). A base type without a branch fails the read with a conversion
+     * error naming it ("Conversion failed when converting the nvarchar value 'sql_variant base type
+     * ... has no lossless text form in Ferry' to data type int"), rather than carrying a form nobody
+     * checked; a NULL value has no base type and stays NULL.
+     */
+    static String sqlVariantText(String q) {
+        String baseType = "SQL_VARIANT_PROPERTY(" + q + ", 'BaseType')";
+        StringBuilder sb = new StringBuilder("CASE CAST(").append(baseType).append(" AS sysname)");
+        for (String[] form : SQL_VARIANT_FORMS) {
+            sb.append(" WHEN N'").append(form[0]).append("' THEN ").append(form[1].replace("{v}", q));
+        }
+        return sb.append(" ELSE CASE WHEN ").append(q).append(" IS NULL THEN NULL ELSE CONVERT(nvarchar(max), CONVERT(int, ")
+                .append("N'sql_variant base type ' + CAST(").append(baseType)
+                .append(" AS nvarchar(128)) + N' has no lossless text form in Ferry')) END END").toString();
     }
 
     private static Mapping exact(LogicalType type, Read read, String expression) {

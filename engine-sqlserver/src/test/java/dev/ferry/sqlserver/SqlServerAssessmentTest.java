@@ -172,6 +172,42 @@ class SqlServerAssessmentTest {
     }
 
     @Test
+    @DisplayName("when a sql_variant column is read from SQL Server before 2016, then it fails: a float in it would print to 6 digits")
+    void sqlVariantNeedsSqlServer2016() {
+        SqlServerCatalog.Table orders = table(ORDERS, false, true, true, c("id", "int", 4, 0, false), c("extra", "sql_variant", 8016, 0, false));
+        SqlServerSource.DatabaseInfo sql2014 = new SqlServerSource.DatabaseInfo("shop", false, "FULL", true, true, 2, "DAYS", 3, "12.0.6024.0");
+        Finding f = find(SqlServerAssessment.assess(facts(sql2014, true, true, Map.of()), List.of(orders), CaptureMode.CHANGE_TRACKING,
+                false), "dbo.orders.extra", "sql_variant");
+        assertThat(f.status()).isEqualTo(Status.FAIL);
+        assertThat(f.detail()).isEqualTo("SQL Server 12.0.6024.0 prints a float or real held in a sql_variant to 6 digits at most: "
+                + "the lossless CONVERT style 3 needs SQL Server 2016 or later");
+        assertThat(f.fix()).isEqualTo("upgrade the server, convert the column, or leave the table out");
+        // 2016 and later, and Azure SQL (which reports version 12.0), print every digit
+        for (SqlServerSource.DatabaseInfo fine : List.of(db(false, true, "FULL"),
+                new SqlServerSource.DatabaseInfo("shop", false, "FULL", true, true, 2, "DAYS", 3, "13.0.5026.0"),
+                new SqlServerSource.DatabaseInfo("shop", false, "FULL", true, true, 2, "DAYS", 5, "12.0.2000.8"))) {
+            Assessment a = SqlServerAssessment.assess(facts(fine, true, true, Map.of()), List.of(orders), CaptureMode.CHANGE_TRACKING, true);
+            assertThat(a.findings()).as(fine.version()).noneMatch(x -> x.check().equals("sql_variant"));
+            assertThat(find(a, "dbo.orders.extra", "type").status()).isEqualTo(Status.WARN);
+        }
+        assertThat(find(SqlServerAssessment.assess(facts(db(false, true, "FULL"), true, true, Map.of()), List.of(orders),
+                CaptureMode.CHANGE_TRACKING, true), "dbo.orders.extra", "type").detail()).startsWith("sql_variant -> text: carried as text");
+    }
+
+    @Test
+    @DisplayName("when a sql_variant column is a key, then the assessment warns that a string and a number with the same text meet")
+    void sqlVariantKey() {
+        SqlServerCatalog.Table tags = SqlServerCatalog.assemble(
+                List.of(new SqlServerCatalog.ObjectRow("dbo", "tags", false, false, true, 0, false, false, 10)),
+                List.of(new SqlServerCatalog.ColumnRow("dbo", "tags", c("tag", "sql_variant", 8016, 0, false))),
+                List.of(new SqlServerCatalog.KeyRow("dbo", "tags", "PK_tags", true, "tag"))).get(0);
+        Finding f = find(SqlServerAssessment.assess(facts(db(false, true, "FULL"), true, true, Map.of()), List.of(tags),
+                CaptureMode.CHANGE_TRACKING, true), "dbo.tags.tag", "sql_variant key");
+        assertThat(f.status()).isEqualTo(Status.WARN);
+        assertThat(f.detail()).contains("(1 and N'1')");
+    }
+
+    @Test
     void expressEditionCannotRunCdc() {
         SqlServerSource.DatabaseInfo express = new SqlServerSource.DatabaseInfo("shop", false, "SIMPLE", false, false, 0, "", 4, "16.0");
         Assessment a = SqlServerAssessment.assess(facts(express, null, true, Map.of()), List.of(), CaptureMode.CDC, true);

@@ -19,14 +19,16 @@ class SqlServerSqlTest {
     @Test
     @DisplayName("when Change Tracking is polled, then the net changes in the version window are joined back to the table")
     void changeTrackingQuery() {
-        String sql = SqlServerSql.ctChanges(ORDERS, List.of("order_id", "line"), List.of("[order_id]", "[line]", "[qty]",
-                "CAST([path] AS nvarchar(4000))"));
-        assertThat(sql).isEqualTo("SELECT ct.SYS_CHANGE_VERSION, ct.SYS_CHANGE_OPERATION, ct.[order_id], ct.[line], "
-                + "CAST(CASE WHEN t.[order_id] IS NULL THEN 0 ELSE 1 END AS bit), t.[order_id], t.[line], t.[qty], "
-                + "CAST(t.[path] AS nvarchar(4000)) "
+        SqlServerSql.ChangeQuery q = SqlServerSql.ctChanges(ORDERS, List.of("order_id", "line"), List.of("[order_id]", "[line]"),
+                List.of("[order_id]", "[line]", "[qty]", "CAST([path] AS nvarchar(4000))"));
+        assertThat(q.sql()).isEqualTo("SELECT CAST(CASE WHEN t.[order_id] IS NULL THEN 0 ELSE 1 END AS bit), ct.[order_id], ct.[line], "
+                + "t.[order_id], t.[line], t.[qty], CAST(t.[path] AS nvarchar(4000)) "
                 + "FROM CHANGETABLE(CHANGES [sales].[order lines], ?) AS ct "
                 + "LEFT JOIN [sales].[order lines] AS t ON t.[order_id] = ct.[order_id] AND t.[line] = ct.[line] "
                 + "WHERE ct.SYS_CHANGE_VERSION <= ? ORDER BY ct.SYS_CHANGE_VERSION");
+        assertThat(q.present()).isEqualTo(1);
+        assertThat(q.keys()).containsExactly(2, 3);
+        assertThat(q.values()).containsExactly(4, 5, 6, 7);
     }
 
     @Test
@@ -40,11 +42,13 @@ class SqlServerSqlTest {
     @DisplayName("when an expression reads a spatial column, then only its column references get the table alias")
     void qualifiesColumnReferences() {
         NativeColumn geo = new NativeColumn("shape", "geometry", "geometry", -1, 0, 0, true, false, false, false, false, 0);
-        assertThat(SqlServerSql.qualify(SqlServerTypes.map(geo).expression()))
+        assertThat(SqlServerSql.qualify("t", SqlServerTypes.map(geo).expression()))
                 .isEqualTo("CASE WHEN t.[shape] IS NULL THEN NULL ELSE 'SRID=' + CAST(t.[shape].STSrid AS varchar(11)) + ';' "
                         + "+ t.[shape].AsTextZM() END");
-        assertThat(SqlServerSql.qualify("[a]]b]")).isEqualTo("t.[a]]b]");
-        assertThat(SqlServerSql.qualify("'[not a column]' + [c]")).isEqualTo("'[not a column]' + t.[c]");
+        assertThat(SqlServerSql.qualify("t", "[a]]b]")).isEqualTo("t.[a]]b]");
+        assertThat(SqlServerSql.qualify("ct", "'[not a column]' + [c]")).isEqualTo("'[not a column]' + ct.[c]");
+        // the sql_variant conversion has string literals ('BaseType', N'int', ...): only its column references change
+        assertThat(SqlServerSql.qualify("ct", SqlServerTypes.sqlVariantText("[k]"))).isEqualTo(SqlServerTypes.sqlVariantText("ct.[k]"));
     }
 
     @Test
@@ -92,6 +96,31 @@ class SqlServerSqlTest {
         assertThat(SqlServerSource.rangeCondition(new KeyRange("id", null, null))).isEqualTo("1 = 1");
     }
 
+    /** dbo.nodes: a hierarchyid primary key (read by the full load as its text form) and a name. */
+    static SqlServerCatalog.Table nodes() {
+        return SqlServerCatalog.assemble(
+                List.of(new SqlServerCatalog.ObjectRow("dbo", "nodes", false, false, true, 0, false, false, 0)),
+                List.of(new SqlServerCatalog.ColumnRow("dbo", "nodes", new NativeColumn("path", "hierarchyid", "hierarchyid", 892, 0, 0,
+                                false, false, false, false, false, 0)),
+                        SqlServerCatalogTest.column("nodes", "name", "nvarchar", true)),
+                List.of(new SqlServerCatalog.KeyRow("dbo", "nodes", "PK_nodes", true, "path"))).get(0);
+    }
+
+    @Test
+    @DisplayName("when a key column has a converted type, then a Change Tracking delete reads the key through the full load's expression")
+    void changeTrackingKeysReadLikeTheFullLoad() {
+        SqlServerCatalog.Table t = nodes();
+        StringJoiner fullLoad = new StringJoiner(", ");
+        SqlServerTypes.Read[] fullLoadReads = SqlServerSource.reads(t, t.schema(), fullLoad);
+        assertThat(fullLoad).hasToString("CAST([path] AS nvarchar(4000)), [name]");
+        ChangeTrackingStream.Reader reader = SqlServerSource.changeTrackingReader(t, t.schema());
+        // the key of a deleted row comes from the change table: the same conversion, on the ct alias
+        SqlServerSql.ChangeQuery q = reader.query();
+        assertThat(q.sql()).contains("CAST(ct.[path] AS nvarchar(4000))").doesNotContain("ct.[path],");
+        assertThat(q.selected().get(q.keys()[0] - 1)).isEqualTo("CAST(ct.[path] AS nvarchar(4000))");
+        assertThat(reader.reads()[t.schema().keyIndexes()[0]]).isEqualTo(fullLoadReads[0]).isEqualTo(SqlServerTypes.Read.STRING);
+    }
+
     @Test
     @DisplayName("when a table is read, then the select list follows the task's column order with text forms where needed")
     void bulkSelect() {
@@ -106,8 +135,7 @@ class SqlServerSqlTest {
         assertThat(reads).containsExactly(SqlServerTypes.Read.INT, SqlServerTypes.Read.STRING);
         ChangeTrackingStream.Reader reader = SqlServerSource.changeTrackingReader(t,
                 new TableSchema(t.id(), t.schema().columns(), List.of("id")));
-        assertThat(reader.sql()).contains("CAST(t.[path] AS nvarchar(4000))").contains("ct.[id]");
-        assertThat(reader.keyIndexes()).containsExactly(0);
-        assertThat(reader.keyReads()).containsExactly(SqlServerTypes.Read.INT);
+        assertThat(reader.query().sql()).contains("CAST(t.[path] AS nvarchar(4000))").contains("ct.[id]");
+        assertThat(reader.reads()).containsExactly(reads);
     }
 }

@@ -5,6 +5,10 @@ import dev.ferry.core.model.TypeKind;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 import static dev.ferry.sqlserver.SqlServerTypes.Fidelity.EXACT;
 import static dev.ferry.sqlserver.SqlServerTypes.Fidelity.LOSSY;
 import static dev.ferry.sqlserver.SqlServerTypes.Fidelity.UNSUPPORTED;
@@ -104,12 +108,46 @@ class SqlServerTypesTest {
                 + "+ [c].AsTextZM() END");
         assertThat(g.note()).contains("EWKT");
         assertThat(map("geometry", -1, 0, 0).cdcCapable()).isFalse();
-        SqlServerTypes.Mapping v = map("sql_variant", 8016, 0, 0);
-        assertThat(v.expression()).isEqualTo("CAST([c] AS nvarchar(4000))");
-        assertThat(v.note()).contains("base type");
         SqlServerTypes.Mapping clr = SqlServerTypes.map(new NativeColumn("c", "clr", "Money2", 8, 0, 0, true, false, false, false, false, 0));
         assertThat(clr.fidelity()).isEqualTo(UNSUPPORTED);
         assertThat(clr.note()).contains("Money2");
+    }
+
+    @Test
+    @DisplayName("when a column is sql_variant, then each base type becomes text by a conversion that keeps its whole value")
+    void sqlVariantByBaseType() {
+        SqlServerTypes.Mapping v = map("sql_variant", 8016, 0, 0);
+        assertThat(v.type()).isEqualTo(LogicalType.of(TypeKind.TEXT));
+        assertThat(v.read()).isEqualTo(SqlServerTypes.Read.STRING);
+        assertThat(v.cdcCapable()).isFalse();
+        String e = v.expression();
+        assertThat(e).startsWith("CASE CAST(SQL_VARIANT_PROPERTY([c], 'BaseType') AS sysname) WHEN ").endsWith(" END");
+        // CAST(x AS nvarchar(4000)) used style 0: datetime without seconds, float to 6 digits, money to 2 places,
+        // binary reinterpreted as UTF-16, and strings longer than 4000 characters cut
+        assertThat(e).doesNotContain("nvarchar(4000)");
+        Map<String, String> byBaseType = new LinkedHashMap<>();
+        for (String exact : List.of("bigint", "int", "smallint", "tinyint", "bit", "decimal", "numeric", "char", "varchar", "nchar",
+                "nvarchar", "uniqueidentifier")) {
+            byBaseType.put(exact, "CONVERT(nvarchar(max), [c])");
+        }
+        byBaseType.put("money", "CONVERT(nvarchar(max), CONVERT(money, [c]), 2)");           // four decimal places
+        byBaseType.put("smallmoney", "CONVERT(nvarchar(max), CONVERT(money, [c]), 2)");
+        byBaseType.put("float", "CONVERT(nvarchar(max), CONVERT(float, [c]), 3)");            // 17 digits, lossless
+        byBaseType.put("real", "CONVERT(nvarchar(max), CONVERT(real, [c]), 3)");
+        byBaseType.put("date", "CONVERT(nvarchar(max), CONVERT(date, [c]), 23)");             // yyyy-mm-dd
+        byBaseType.put("time", "CONVERT(nvarchar(max), CONVERT(time(7), [c]), 121)");         // hh:mi:ss.fffffff
+        byBaseType.put("datetime", "CONVERT(nvarchar(max), CONVERT(datetime, [c]), 121)");    // yyyy-mm-dd hh:mi:ss.fff
+        byBaseType.put("smalldatetime", "CONVERT(nvarchar(max), CONVERT(smalldatetime, [c]), 121)");
+        byBaseType.put("datetime2", "CONVERT(nvarchar(max), CONVERT(datetime2(7), [c]), 121)");
+        byBaseType.put("datetimeoffset", "CONVERT(nvarchar(max), CONVERT(datetimeoffset(7), [c]), 121)");
+        byBaseType.put("binary", "CONVERT(nvarchar(max), CONVERT(varchar(max), CONVERT(varbinary(8000), [c]), 1))"); // 0x0A1B
+        byBaseType.put("varbinary", "CONVERT(nvarchar(max), CONVERT(varchar(max), CONVERT(varbinary(8000), [c]), 1))");
+        byBaseType.forEach((base, conversion) -> assertThat(e).as(base).contains(" WHEN N'" + base + "' THEN " + conversion + " "));
+        // every base type sql_variant can hold has its own branch; any other stops the read with a message
+        assertThat(e.split(" WHEN N'", -1)).hasSize(byBaseType.size() + 1);
+        assertThat(e).endsWith(" ELSE CASE WHEN [c] IS NULL THEN NULL ELSE CONVERT(nvarchar(max), CONVERT(int, N'sql_variant base type ' + "
+                + "CAST(SQL_VARIANT_PROPERTY([c], 'BaseType') AS nvarchar(128)) + N' has no lossless text form in Ferry')) END END");
+        assertThat(v.note()).contains("base type");
     }
 
     @Test
