@@ -252,20 +252,41 @@ final class ChangeTrackingStream implements ChangeStream {
         return true;
     }
 
-    private static ChangeEvent event(Reader r, ResultSet rs) throws SQLException {
+    /**
+     * The change one row of the Change Tracking query stands for: an upsert of the row's current
+     * values when the row exists, else a delete of the changed key. The row is joined back by SQL
+     * Server's equality, which under a case-insensitive collation (or with trailing blanks) finds
+     * the row 'ABC' for the changed key 'abc': a key changed in case only. The target compares
+     * keys exactly, so such a key is deleted, as if gone; the row under its new key has a change
+     * of its own in the same query.
+     */
+    static ChangeEvent event(Reader r, ResultSet rs) throws SQLException {
         SqlServerSql.ChangeQuery q = r.query();
-        Object[] row = new Object[r.reads().length];
+        int[] keyIndexes = r.table().keyIndexes();
+        Object[] key = new Object[r.reads().length];
+        for (int k = 0; k < keyIndexes.length; k++) {
+            key[keyIndexes[k]] = read(r, rs, q.keys()[k], keyIndexes[k]);
+        }
         if (rs.getBoolean(q.present())) {
+            Object[] row = new Object[r.reads().length];
             for (int i = 0; i < row.length; i++) {
                 row[i] = read(r, rs, q.values()[i], i);
             }
-            return new ChangeEvent.Update(r.table().id(), null, row);
+            if (sameKey(keyIndexes, key, row)) {
+                return new ChangeEvent.Update(r.table().id(), null, row);
+            }
         }
-        int[] keyIndexes = r.table().keyIndexes();
-        for (int k = 0; k < keyIndexes.length; k++) {
-            row[keyIndexes[k]] = read(r, rs, q.keys()[k], keyIndexes[k]);
+        return new ChangeEvent.Delete(r.table().id(), key);
+    }
+
+    /** Whether {@code a} and {@code b} hold exactly the same key values (strings by their characters, bytes by content). */
+    static boolean sameKey(int[] keyIndexes, Object[] a, Object[] b) {
+        for (int k : keyIndexes) {
+            if (!java.util.Objects.deepEquals(a[k], b[k])) {
+                return false;
+            }
         }
-        return new ChangeEvent.Delete(r.table().id(), row);
+        return true;
     }
 
     private static Object read(Reader r, ResultSet rs, int index, int column) throws SQLException {

@@ -100,4 +100,17 @@ class ChangeTrackingStreamTest {
                 .hasMessage("table dbo.nodes: the change query selects 4 column(s) and 2 key column(s) for 3 reader(s), 4 column(s) "
                         + "and 2 key column(s)");
     }
+
+    @Test
+    @DisplayName("when the row joined back to a changed key has that key only by SQL Server's collation, then it is not the same key")
+    void keysCompareExactly() {
+        int[] keys = {0, 2};
+        assertThat(ChangeTrackingStream.sameKey(keys, new Object[]{"abc", "x", new byte[]{1, 2}}, new Object[]{"abc", "y", new byte[]{1, 2}}))
+                .isTrue();
+        assertThat(ChangeTrackingStream.sameKey(keys, new Object[]{"abc", "x", new byte[]{1, 2}}, new Object[]{"ABC", "x", new byte[]{1, 2}}))
+                .isFalse();
+        assertThat(ChangeTrackingStream.sameKey(keys, new Object[]{"abc", "x", new byte[]{1, 2}}, new Object[]{"abc", "x", new byte[]{1, 3}}))
+                .isFalse();
+        assertThat(ChangeTrackingStream.sameKey(keys, new Object[]{"abc ", null, null}, new Object[]{"abc", null, null})).isFalse();
+    }
 }

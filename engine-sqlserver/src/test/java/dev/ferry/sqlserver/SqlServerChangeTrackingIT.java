@@ -221,6 +221,33 @@ class SqlServerChangeTrackingIT extends SqlServerIntegrationTest {
     }
 
     @Test
+    @DisplayName("when a key changes only in case under a case-insensitive collation, then the old key is deleted on the target")
+    void caseOnlyKeyChange() throws Exception {
+        String db = SqlServerTestServer.newDatabase("ct_case_key");
+        SqlServerTestServer.exec(db,
+                "CREATE TABLE dbo.codes (code varchar(10) COLLATE Latin1_General_CI_AS NOT NULL PRIMARY KEY, n int)",
+                "INSERT INTO dbo.codes VALUES ('abc', 1), ('keep', 2)");
+        EndpointConfig source = SqlServerTestServer.source(db, CaptureMode.CHANGE_TRACKING);
+        Ferry.prepareSource(source, TableMappings.includeAll(), "change-tracking", false);
+        String dst = target.newDatabase();
+        try (FerryTask task = task(source, dst)) {
+            task.start();
+            assertThat(task.awaitFullLoad(Duration.ofMinutes(2))).isTrue();
+            SqlServerTestServer.exec(db, "UPDATE dbo.codes SET code = 'ABC' WHERE code = 'abc'");
+            assertThat(task.awaitInSync(Duration.ofMinutes(2))).isTrue();
+            try (Connection pg = target.connect(dst); Statement st = pg.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT code FROM dbo.codes ORDER BY code")) {
+                List<String> codes = new java.util.ArrayList<>();
+                while (rs.next()) {
+                    codes.add(rs.getString(1));
+                }
+                assertThat(codes).containsExactly("ABC", "keep");
+            }
+            task.stop();
+        }
+    }
+
+    @Test
     @DisplayName("when a table has no primary key, then Change Tracking refuses it before any data moves")
     void keylessTableRefused() throws Exception {
         String db = SqlServerTestServer.newDatabase("ct_keyless");
