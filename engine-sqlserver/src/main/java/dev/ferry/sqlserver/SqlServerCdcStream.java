@@ -1,6 +1,7 @@
 package dev.ferry.sqlserver;
 
 import dev.ferry.core.SourceException;
+import dev.ferry.core.model.TableId;
 import dev.ferry.core.model.TableSchema;
 import dev.ferry.core.spi.ChangeChunk;
 import dev.ferry.core.spi.ChangeStream;
@@ -85,12 +86,25 @@ final class SqlServerCdcStream {
         return p;
     }
 
-    /** Debezium's table.include.list: regular expressions matched against schema.table. */
+    /**
+     * The position of {@code record}, carrying the keyless hand-overs ({@link KeylessHandoff}) that
+     * the stream has not passed at it.
+     */
+    static SqlServerPosition.Cdc position(SourceRecord record, Map<TableId, KeylessHandoff> handoffs) {
+        SqlServerPosition.Cdc p = SqlServerPosition.Cdc.of(record.sourcePartition(), record.sourceOffset());
+        return handoffs.isEmpty() ? p : p.withHandoffs(KeylessHandoff.pending(handoffs, p.commitLsn()));
+    }
+
+    /**
+     * Debezium's table.include.list: regular expressions matched against schema.table, for the
+     * tables and Ferry's sync marker table ({@link SyncMarker}).
+     */
     static String includeList(List<TableSchema> tables) {
         StringJoiner list = new StringJoiner(",");
         for (TableSchema t : tables) {
             list.add(regexLiteral(t.id().schema()) + "\\." + regexLiteral(t.id().name()));
         }
+        list.add(regexLiteral(SyncMarker.TABLE.schema()) + "\\." + regexLiteral(SyncMarker.TABLE.name()));
         return list.toString();
     }
 
@@ -120,11 +134,11 @@ final class SqlServerCdcStream {
         CaptureSchemaHistory.register(key, reader);
         ChangeStream stream;
         try {
-            stream = new EngineChangeStream(taskName, "SQL Server", p, new SqlServerRecords(tables),
+            stream = new EngineChangeStream(taskName, "SQL Server", p, new SqlServerRecords(tables, taskName, from.handoffs()),
                     new EngineChangeStream.Positions() {
                         @Override
                         public SqlServerPosition of(SourceRecord record) {
-                            return SqlServerPosition.Cdc.of(record.sourcePartition(), record.sourceOffset());
+                            return position(record, from.handoffs());
                         }
 
                         @Override
@@ -195,7 +209,8 @@ final class SqlServerCdcStream {
             Map<String, List<SqlServerChangeTable>> byTable = new HashMap<>();
             for (SqlServerChangeTable ct : c.getChangeTables(database)) {
                 String name = ct.getSourceTableId().schema() + "." + ct.getSourceTableId().table();
-                if (selected.contains(name)) {
+                // the sync marker table is read too: its changes are the task's sync markers
+                if (selected.contains(name) || SyncMarker.TABLE.toString().equals(name)) {
                     byTable.computeIfAbsent(name, k -> new ArrayList<>()).add(ct);
                 }
             }
