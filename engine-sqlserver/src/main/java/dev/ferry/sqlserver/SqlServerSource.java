@@ -174,7 +174,9 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
 
             @Override
             public void close() {
-                // nothing held open: the full load reads committed data as it goes
+                // nothing held open: the full load reads committed data as it goes; keyless tables'
+                // snapshot hand-overs belong to this full load only
+                keylessLoads.clear();
             }
         };
     }
