@@ -151,6 +151,7 @@ final class SqlServerAssessment {
                     + "past changes the capture job has not read, and point-in-time restores are impossible",
                     "ALTER DATABASE " + SqlServerIdentifiers.quote(db.name()) + " SET RECOVERY FULL (as DMS requires), then take a full backup")
                     : new Finding(Status.PASS, dbName, "recovery model", db.recoveryModel(), ""));
+            out.addAll(SyncMarker.findings(db, f.captureInstances(), keyless(tables)));
             if (f.maxTextReplSize() != null && f.maxTextReplSize() >= 0 && tables.stream().anyMatch(SqlServerAssessment::hasLob)) {
                 out.add(new Finding(Status.WARN, dbName, "max text repl size", "LOB values longer than " + f.maxTextReplSize()
                         + " bytes make INSERT and UPDATE fail on the source while a table is captured",
@@ -205,9 +206,9 @@ final class SqlServerAssessment {
                     : hasLob(t) ? new Finding(Status.FAIL, subject, "primary key", "none, and LOB columns: SQL Server CDC writes "
                     + "NULL for LOB columns in old row images, so updates and deletes of this table cannot be matched on all columns",
                     "add a primary key, or use a full-load task for this table")
-                    : new Finding(Status.WARN, subject, "primary key", "none: changes made while the table loads may be applied twice "
-                    + "(nothing makes a replayed insert idempotent), and each update and delete is matched on all columns",
-                    "add a primary key, or load the table while nothing writes to it"));
+                    : new Finding(Status.WARN, subject, "primary key", "none: the full load reads a snapshot that hands over to CDC "
+                    + "exactly (writers of the table wait a moment while it is taken; see the snapshot isolation check), and each "
+                    + "update and delete is matched on all columns", "add a primary key"));
         }
         if (msCdc) {
             List<SqlServerSource.CaptureInstance> instances = f.captureInstances().getOrDefault(t.id(), List.of());
@@ -330,6 +331,17 @@ final class SqlServerAssessment {
         } catch (NumberFormatException e) {
             return Integer.MAX_VALUE;
         }
+    }
+
+    /** The tables without a key whose full load hands over to MS-CDC through a snapshot ({@link KeylessSnapshot}). */
+    private static List<TableId> keyless(List<SqlServerCatalog.Table> tables) {
+        List<TableId> result = new ArrayList<>();
+        for (SqlServerCatalog.Table t : tables) {
+            if (!t.view() && !t.schema().hasPrimaryKey()) {
+                result.add(t.id());
+            }
+        }
+        return result;
     }
 
     static boolean hasLob(SqlServerCatalog.Table t) {

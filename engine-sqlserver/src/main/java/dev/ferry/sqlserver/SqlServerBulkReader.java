@@ -20,14 +20,31 @@ final class SqlServerBulkReader implements BulkReader {
     private final TableSchema table;
     private final SqlServerTypes.Read[] reads;
     private final String sql;
+    private final Prologue prologue;
     private volatile Connection conn;
     private volatile Statement statement;
 
+    /**
+     * Work on the reading connection before the read, such as fixing a snapshot
+     * ({@link KeylessSnapshot}); it may leave the connection in a transaction, which is committed
+     * after the last row.
+     */
+    @FunctionalInterface
+    interface Prologue {
+        void begin(Connection reading) throws SQLException, InterruptedException;
+    }
+
     SqlServerBulkReader(SqlServerConnector connector, TableSchema table, SqlServerTypes.Read[] reads, String sql) {
+        this(connector, table, reads, sql, null);
+    }
+
+    /** @param prologue run on the reading connection first; null for none */
+    SqlServerBulkReader(SqlServerConnector connector, TableSchema table, SqlServerTypes.Read[] reads, String sql, Prologue prologue) {
         this.connector = connector;
         this.table = table;
         this.reads = reads;
         this.sql = sql;
+        this.prologue = prologue;
     }
 
     String sql() {
@@ -40,6 +57,9 @@ final class SqlServerBulkReader implements BulkReader {
         int n = reads.length;
         try {
             conn = connector.open();
+            if (prologue != null) {
+                prologue.begin(conn);
+            }
             statement = conn.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
             statement.setFetchSize(8192);
             try (ResultSet rs = statement.executeQuery(sql)) {
@@ -59,6 +79,9 @@ final class SqlServerBulkReader implements BulkReader {
                         throw new InterruptedException("read of " + table.id() + " interrupted");
                     }
                 }
+            }
+            if (prologue != null && !conn.getAutoCommit()) {
+                conn.commit();
             }
             return rows;
         } catch (SQLException e) {

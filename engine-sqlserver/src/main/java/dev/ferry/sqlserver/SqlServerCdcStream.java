@@ -86,12 +86,25 @@ final class SqlServerCdcStream {
         return p;
     }
 
-    /** Debezium's table.include.list: regular expressions matched against schema.table. */
+    /**
+     * The position of {@code record}, carrying the keyless hand-overs ({@link KeylessHandoff}) that
+     * the stream has not passed at it.
+     */
+    static SqlServerPosition.Cdc position(SourceRecord record, Map<TableId, KeylessHandoff> handoffs) {
+        SqlServerPosition.Cdc p = SqlServerPosition.Cdc.of(record.sourcePartition(), record.sourceOffset());
+        return handoffs.isEmpty() ? p : p.withHandoffs(KeylessHandoff.pending(handoffs, p.commitLsn()));
+    }
+
+    /**
+     * Debezium's table.include.list: regular expressions matched against schema.table, for the
+     * tables and Ferry's sync marker table ({@link SyncMarker}).
+     */
     static String includeList(List<TableSchema> tables) {
         StringJoiner list = new StringJoiner(",");
         for (TableSchema t : tables) {
             list.add(regexLiteral(t.id().schema()) + "\\." + regexLiteral(t.id().name()));
         }
+        list.add(regexLiteral(SyncMarker.TABLE.schema()) + "\\." + regexLiteral(SyncMarker.TABLE.name()));
         return list.toString();
     }
 
@@ -121,11 +134,11 @@ final class SqlServerCdcStream {
         CaptureSchemaHistory.register(key, reader);
         ChangeStream stream;
         try {
-            stream = new EngineChangeStream(taskName, "SQL Server", p, new SqlServerRecords(tables),
+            stream = new EngineChangeStream(taskName, "SQL Server", p, new SqlServerRecords(tables, taskName, from.handoffs()),
                     new EngineChangeStream.Positions() {
                         @Override
                         public SqlServerPosition of(SourceRecord record) {
-                            return SqlServerPosition.Cdc.of(record.sourcePartition(), record.sourceOffset());
+                            return position(record, from.handoffs());
                         }
 
                         @Override
@@ -196,12 +209,15 @@ final class SqlServerCdcStream {
             Map<String, List<SqlServerChangeTable>> byTable = new HashMap<>();
             for (SqlServerChangeTable ct : c.getChangeTables(database)) {
                 String name = ct.getSourceTableId().schema() + "." + ct.getSourceTableId().table();
-                if (selected.contains(name)) {
+                // the sync marker table is read too: its changes are the task's sync markers
+                if (selected.contains(name) || SyncMarker.TABLE.toString().equals(name)) {
                     byTable.computeIfAbsent(name, k -> new ArrayList<>()).add(ct);
                 }
             }
-            for (List<SqlServerChangeTable> instances : byTable.values()) {
-                SqlServerChangeTable chosen = activeAt(instances, at);
+            for (Map.Entry<String, List<SqlServerChangeTable>> e : byTable.entrySet()) {
+                // a gap in the marker table's capture loses tokens, never data: its oldest instance will do
+                SqlServerChangeTable chosen = SyncMarker.TABLE.toString().equals(e.getKey()) && !selected.contains(e.getKey())
+                        ? activeAt(e.getValue(), io.debezium.connector.sqlserver.Lsn.NULL) : activeAt(e.getValue(), at);
                 schema.overwriteTable(c.getTableSchemaFromTable(database, chosen));
                 LOG.debug("structure of {} from capture instance {}", chosen.getSourceTableId(), chosen.getCaptureInstance());
             }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.core.SourceException;
 import dev.ferry.core.model.SourcePosition;
+import dev.ferry.core.model.TableId;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,9 +28,11 @@ public sealed interface SqlServerPosition extends SourcePosition {
      *
      * @param partition Debezium's source partition; empty for a mark
      * @param offset    Debezium's source offset, as the connector loads it
+     * @param handoffs  per table without a primary key, where its full load hands over to the
+     *                  stream ({@link KeylessHandoff}), until the stream passes it; never null
      */
     record Cdc(Lsn commitLsn, Lsn changeLsn, long eventSerialNo, Map<String, Object> partition,
-               Map<String, Object> offset) implements SqlServerPosition {
+               Map<String, Object> offset, Map<TableId, KeylessHandoff> handoffs) implements SqlServerPosition {
 
         /** Debezium's offset key: start streaming after {@code commit_lsn}, not at it. */
         static final String SNAPSHOT_COMPLETED = "snapshot_completed";
@@ -36,6 +40,17 @@ public sealed interface SqlServerPosition extends SourcePosition {
         public Cdc {
             partition = new TreeMap<>(partition);
             offset = new TreeMap<>(offset);
+            handoffs = handoffs == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(handoffs));
+        }
+
+        /** A position with no keyless hand-over pending. */
+        public Cdc(Lsn commitLsn, Lsn changeLsn, long eventSerialNo, Map<String, Object> partition, Map<String, Object> offset) {
+            this(commitLsn, changeLsn, eventSerialNo, partition, offset, Map.of());
+        }
+
+        /** This position with {@code handoffs} pending instead of its own. */
+        Cdc withHandoffs(Map<TableId, KeylessHandoff> handoffs) {
+            return new Cdc(commitLsn, changeLsn, eventSerialNo, partition, offset, handoffs);
         }
 
         /**
@@ -107,6 +122,9 @@ public sealed interface SqlServerPosition extends SourcePosition {
             m.put("mode", "cdc");
             m.put("partition", c.partition());
             m.put("offset", c.offset());
+            if (!c.handoffs().isEmpty()) {
+                m.put("handoffs", KeylessHandoff.toJson(c.handoffs()));
+            }
         } else {
             m.put("mode", "ct");
             m.put("version", ((ChangeTracking) this).version());
@@ -135,7 +153,7 @@ public sealed interface SqlServerPosition extends SourcePosition {
                 if (typed.get("event_serial_no") instanceof Number n) {
                     typed.put("event_serial_no", n.longValue());
                 }
-                return Cdc.of(partition, typed);
+                return Cdc.of(partition, typed).withHandoffs(KeylessHandoff.fromJson(m.get("handoffs")));
             }
             throw new IllegalArgumentException("unknown mode " + mode);
         } catch (JsonProcessingException | RuntimeException e) {

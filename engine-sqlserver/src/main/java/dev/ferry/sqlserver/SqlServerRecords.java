@@ -44,10 +44,23 @@ final class SqlServerRecords implements RecordConverter {
     private record Order(Schema rowSchema, int[] fields) {
     }
 
+    private final String taskName;
+    private final Map<TableId, KeylessHandoff> handoffs;
+
     SqlServerRecords(List<TableSchema> tables) {
+        this(tables, null, Map.of());
+    }
+
+    /**
+     * @param taskName whose sync markers ({@link SyncMarker}) to report; null for none
+     * @param handoffs where the full loads of keyless tables hand over ({@link KeylessHandoff})
+     */
+    SqlServerRecords(List<TableSchema> tables, String taskName, Map<TableId, KeylessHandoff> handoffs) {
         for (TableSchema t : tables) {
             this.tables.put(t.id(), t);
         }
+        this.taskName = taskName;
+        this.handoffs = Map.copyOf(handoffs);
     }
 
     @Override
@@ -58,9 +71,15 @@ final class SqlServerRecords implements RecordConverter {
         String op = envelope.getString("op");
         Struct source = envelope.getStruct("source");
         TableId table = new TableId(source.getString("schema"), source.getString("table"));
+        if (SyncMarker.TABLE.equals(table)) {
+            return SyncMarker.convert(envelope, taskName);
+        }
         TableSchema schema = tables.get(table);
         if (schema == null) {
             return PositionOnly.INSTANCE; // captured, but not selected by this task
+        }
+        if (KeylessHandoff.inSnapshot(handoffs, table, source)) {
+            return PositionOnly.INSTANCE; // in the table's loaded snapshot already
         }
         Long tsMs = source.getInt64("ts_ms");
         long ts = tsMs == null ? 0 : tsMs;

@@ -27,6 +27,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * SQL Server as a source: catalog from the sys views, streaming bulk reads, and change capture
@@ -34,8 +37,9 @@ import java.util.StringJoiner;
  *
  * <p>The CDC start is recorded before any table is read: the max LSN of the change tables (MS-CDC)
  * or the current Change Tracking version. Changes committed while a table loads are applied again
- * after the load; keyed tables absorb that (upserts, deletes of missing rows), which is why the
- * assessment warns about keyless tables in MS-CDC mode and Change Tracking refuses them.
+ * after the load; keyed tables absorb that (upserts, deletes of missing rows). Under MS-CDC a table
+ * without a primary key is read in a snapshot taken at an exact position instead
+ * ({@link KeylessSnapshot}); Change Tracking refuses such tables.
  */
 public final class SqlServerSource implements AssessableSource, PreparableSource {
 
@@ -46,6 +50,8 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
     private final int maxBatch;
     private final long pollMillis;
     private final Map<TableId, SqlServerCatalog.Table> catalog = new HashMap<>();
+    /** MS-CDC: the keyless tables of the current full load and their hand-over markers ({@link KeylessSnapshot}). */
+    private final Map<TableId, KeylessSnapshot.Pending> keylessLoads = new ConcurrentHashMap<>();
 
     SqlServerSource(SqlServerEndpoint endpoint, CaptureMode mode, int maxBatch, long pollMillis) {
         this.connector = new SqlServerConnector(endpoint, "ferry-source");
@@ -64,7 +70,7 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
 
     @Override
     public List<TableSchema> discover() {
-        List<SqlServerCatalog.Table> tables = catalogTables();
+        List<SqlServerCatalog.Table> tables = replicable(catalogTables());
         List<TableSchema> result = new ArrayList<>(tables.size());
         for (SqlServerCatalog.Table t : tables) {
             result.add(t.schema());
@@ -86,6 +92,17 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
         } catch (SQLException e) {
             throw connector.failure("reading the catalog failed", e);
         }
+    }
+
+    /** The tables a task may select: all but Ferry's own sync marker table, which never reaches a target. */
+    static List<SqlServerCatalog.Table> replicable(List<SqlServerCatalog.Table> tables) {
+        List<SqlServerCatalog.Table> result = new ArrayList<>(tables.size());
+        for (SqlServerCatalog.Table t : tables) {
+            if (!t.id().equals(SyncMarker.TABLE)) {
+                result.add(t);
+            }
+        }
+        return result;
     }
 
     SqlServerCatalog.Table table(TableId id) {
@@ -140,7 +157,8 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
     public CdcMark markCdcStart(String taskName, List<TableSchema> tables) {
         List<TableSchema> captured = captured(tables);
         DatabaseInfo db = databaseInfo();
-        SqlServerPosition position = mode == CaptureMode.CDC ? markCdc(taskName, db, captured) : markChangeTracking(db, captured);
+        SqlServerPosition position = mode == CaptureMode.CDC ? startHandoffs(taskName, db, markCdc(taskName, db, captured), captured)
+                : markChangeTracking(db, captured);
         LOG.info("task {}: changes from {} on ({} table(s) captured by {})", taskName, position.describe(), captured.size(),
                 mode.option());
         return new CdcMark() {
@@ -156,7 +174,9 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
 
             @Override
             public void close() {
-                // nothing held open: the full load reads committed data as it goes
+                // nothing held open: the full load reads committed data as it goes; keyless tables'
+                // snapshot hand-overs belong to this full load only
+                keylessLoads.clear();
             }
         };
     }
@@ -187,6 +207,39 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
     }
 
     /**
+     * MS-CDC: fails unless the sync marker table is captured and, when keyless tables are selected,
+     * snapshot isolation is allowed ({@link SyncMarker#findings}); then gives each keyless table a
+     * marker token for its hand-over ({@link KeylessSnapshot}), kept in the mark's position.
+     */
+    private SqlServerPosition startHandoffs(String taskName, DatabaseInfo db, SqlServerPosition mark, List<TableSchema> tables) {
+        List<TableId> keyless = new ArrayList<>();
+        for (TableSchema t : tables) {
+            if (!t.hasPrimaryKey()) {
+                keyless.add(t.id());
+            }
+        }
+        SyncMarker.requireReady(db, captureInstances(), keyless);
+        keylessLoads.clear();
+        Map<TableId, KeylessHandoff> handoffs = new TreeMap<>();
+        for (TableId t : keyless) {
+            String token = UUID.randomUUID().toString();
+            keylessLoads.put(t, new KeylessSnapshot.Pending(taskName, token));
+            handoffs.put(t, new KeylessHandoff(token, null));
+        }
+        return ((SqlServerPosition.Cdc) mark).withHandoffs(handoffs);
+    }
+
+    /**
+     * MS-CDC: where the stream starts: {@code from} with the hand-overs of keyless tables resolved;
+     * fails unless the sync marker table is captured.
+     */
+    private SqlServerPosition.Cdc streamFrom(String taskName, SqlServerPosition.Cdc from) {
+        Map<TableId, List<CaptureInstance>> instances = captureInstances();
+        SyncMarker.requireReady(databaseInfo(), instances, List.of());
+        return KeylessSnapshot.resolve(connector, taskName, from, instances.get(SyncMarker.TABLE));
+    }
+
+    /**
      * The CDC start of a full load: the max LSN of the change tables, or the start of the newest
      * capture instance of a selected table when that is later. A table whose CDC was enabled just
      * before the load has an instance that starts after the max LSN until the capture job runs;
@@ -195,8 +248,13 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
      */
     static Lsn markLsn(Lsn maxLsn, Map<TableId, List<CaptureInstance>> instances, List<TableSchema> tables) {
         Lsn mark = maxLsn;
+        List<TableId> captured = new ArrayList<>();
         for (TableSchema t : tables) {
-            for (CaptureInstance ci : instances.getOrDefault(t.id(), List.of())) {
+            captured.add(t.id());
+        }
+        captured.add(SyncMarker.TABLE);
+        for (TableId id : captured) {
+            for (CaptureInstance ci : instances.getOrDefault(id, List.of())) {
                 if (!ci.startLsn().isEmpty()) {
                     Lsn start = Lsn.parse(ci.startLsn());
                     if (mark == null || start.compareTo(mark) > 0) {
@@ -323,6 +381,14 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
         SqlServerTypes.Read[] reads = reads(t, table, select);
         String where = range == null ? "" : " WHERE " + rangeCondition(range);
         String sql = "SELECT " + select + " FROM " + SqlServerIdentifiers.quote(table.id()) + where;
+        KeylessSnapshot.Pending keyless = keylessLoads.get(table.id());
+        if (keyless != null) {
+            if (range != null) {
+                throw new SourceException("table " + table.id() + " has no primary key: under MS-CDC its full load is one snapshot "
+                        + "read at an exact CDC position and cannot be split into ranges");
+            }
+            return new SqlServerBulkReader(connector, table, reads, sql, KeylessSnapshot.prologue(connector, table.id(), keyless));
+        }
         return new SqlServerBulkReader(connector, table, reads, sql);
     }
 
@@ -362,7 +428,7 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
                         + mode.option() + ": reload the task (ferry run --reload)");
             }
             checkCdcReady(databaseInfo(), captured, cdc);
-            return SqlServerCdcStream.open(taskName, connector.endpoint(), captured, cdc, batch, poll);
+            return SqlServerCdcStream.open(taskName, connector.endpoint(), captured, streamFrom(taskName, cdc), batch, poll);
         }
         SqlServerPosition.ChangeTracking ct = (SqlServerPosition.ChangeTracking) from;
         if (mode != CaptureMode.CHANGE_TRACKING) {
@@ -426,11 +492,13 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
         DatabaseInfo db = databaseInfo();
         List<TableId> todo = new ArrayList<>();
         List<String> keyless = new ArrayList<>();
+        boolean loadsKeyless = false;
         for (TableSchema t : tables) {
             SqlServerCatalog.Table info = table(t.id());
             if (info.view()) {
                 continue;
             }
+            loadsKeyless |= !t.hasPrimaryKey();
             if (m == CaptureMode.CDC ? !info.cdcEnabled() : !info.changeTracking()) {
                 if (m == CaptureMode.CHANGE_TRACKING && info.keyKind() != SqlServerCatalog.KeyKind.PRIMARY_KEY) {
                     keyless.add(t.id().toString());
@@ -443,8 +511,18 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
             throw new ConfigurationException("Change Tracking needs a primary key; table(s) " + String.join(", ", keyless)
                     + " have none: add one, use --cdc, or leave them out of the table mappings");
         }
-        return m == CaptureMode.CDC ? SqlServerSql.enableCdc(db.name(), db.cdcEnabled(), todo)
+        return m == CaptureMode.CDC ? cdcPreparation(db, todo, loadsKeyless)
                 : SqlServerSql.enableChangeTracking(db.name(), db.changeTracking(), todo);
+    }
+
+    /** MS-CDC on the database, the sync marker table and {@code tables}; snapshot isolation for keyless tables' loads. */
+    private List<String> cdcPreparation(DatabaseInfo db, List<TableId> tables, boolean loadsKeyless) {
+        boolean markerReady = db.cdcEnabled() && captureInstances().containsKey(SyncMarker.TABLE);
+        List<String> sql = new ArrayList<>(SqlServerSql.enableCdc(db.name(), db.cdcEnabled(), markerReady, tables));
+        if (loadsKeyless && !db.snapshotIsolation()) {
+            sql.add(SqlServerSql.allowSnapshotIsolation(db.name()));
+        }
+        return sql;
     }
 
     @Override
@@ -477,14 +555,24 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
                     return new SyncPoint(null, new SqlServerPosition.ChangeTracking(rs.getLong(1)));
                 }
             }
-            try (ResultSet rs = st.executeQuery(SqlServerSql.MAX_LSN)) {
-                rs.next();
-                byte[] max = rs.getBytes(1);
-                return new SyncPoint(null, new SqlServerPosition.Cdc(max == null ? null : new Lsn(max), null, 0, Map.of(), Map.of()));
-            }
+            return cdcSyncPoint(c, taskName);
         } catch (SQLException e) {
             throw connector.failure("reading the current change position failed", e);
         }
+    }
+
+    /**
+     * MS-CDC: a new token in the task's row of the sync marker table; the stream reports it once
+     * every change committed before this call is applied (why that is exact: {@link SyncMarker}).
+     */
+    private SyncPoint cdcSyncPoint(Connection c, String taskName) {
+        String token = UUID.randomUUID().toString();
+        try {
+            SyncMarker.write(c, taskName, token);
+        } catch (SQLException e) {
+            throw connector.failure("writing the sync marker of task " + taskName + " into " + SyncMarker.TABLE + " failed", e);
+        }
+        return new SyncPoint(token, null);
     }
 
     @Override

@@ -135,11 +135,65 @@ final class SqlServerSql {
                 + "the column's values before the new instance are loaded by a reload of the table";
     }
 
-    /** Enables MS-CDC on the database and each table (skipping what is enabled already). */
-    static List<String> enableCdc(String database, boolean databaseEnabled, List<TableId> tables) {
+    // --- Ferry's sync marker table (see SyncMarker) and the hand-over of keyless tables (see KeylessSnapshot) ---
+
+    /** Creates the marker table and captures it, each only when not done yet: safe to run again. */
+    static List<String> createSyncMarker() {
+        return List.of("IF OBJECT_ID(N'dbo.ferry_sync_marker', N'U') IS NULL CREATE TABLE dbo.ferry_sync_marker "
+                        + "(task nvarchar(128) NOT NULL PRIMARY KEY, token varchar(36) NOT NULL, written_at datetime2 NOT NULL)",
+                "IF EXISTS (SELECT 1 FROM sys.tables WHERE object_id = OBJECT_ID(N'dbo.ferry_sync_marker') AND is_tracked_by_cdc = 0) "
+                        + "EXEC sys.sp_cdc_enable_table @source_schema = N'dbo', @source_name = N'ferry_sync_marker', @role_name = NULL");
+    }
+
+    /** Writes token {@code ?2} into the row of task {@code ?1}: one row per task, the change table keeps every token. */
+    static final String WRITE_SYNC_MARKER = "MERGE dbo.ferry_sync_marker WITH (HOLDLOCK) AS m "
+            + "USING (SELECT CAST(? AS nvarchar(128)) AS task, CAST(? AS varchar(36)) AS token) AS s ON m.task = s.task "
+            + "WHEN MATCHED THEN UPDATE SET token = s.token, written_at = SYSUTCDATETIME() "
+            + "WHEN NOT MATCHED THEN INSERT (task, token, written_at) VALUES (s.task, s.token, SYSUTCDATETIME());";
+
+    /**
+     * The commit LSN of the last write of token {@code ?} in the change table of the marker's
+     * capture instance: an insert (2) or the after image of an update (4); a later overwrite of the
+     * token leaves it in a before image (3), which does not count.
+     */
+    static String syncMarkerLsn(String captureInstance) {
+        return "SELECT MAX(__$start_lsn) FROM cdc." + SqlServerIdentifiers.quote(captureInstance + "_CT")
+                + " WHERE token = ? AND __$operation IN (2, 4)";
+    }
+
+    /** How long one attempt at the hand-over's table lock waits, so that writers never queue behind it for longer. */
+    static final String LOCK_TIMEOUT = "SET LOCK_TIMEOUT " + KeylessSnapshot.LOCK_WAIT_MILLIS;
+
+    /**
+     * A shared table lock held to the end of the transaction. It must read the table (TOP (1), not
+     * TOP (0), which the optimizer answers without touching the table, and hints of a table the plan
+     * does not access are ignored); it is granted once no transaction that wrote the table is open,
+     * and holds off new writers.
+     */
+    static String lockForHandoff(TableId table) {
+        return "SELECT COUNT_BIG(*) FROM (SELECT TOP (1) 1 AS x FROM " + SqlServerIdentifiers.quote(table) + " WITH (TABLOCK, HOLDLOCK)) AS l";
+    }
+
+    /** The first read of a SNAPSHOT transaction, which fixes its snapshot (BEGIN TRANSACTION does not). */
+    static String startSnapshot(TableId table) {
+        return "SELECT COUNT_BIG(*) FROM (SELECT TOP (1) 1 AS x FROM " + SqlServerIdentifiers.quote(table) + ") AS s";
+    }
+
+    static String allowSnapshotIsolation(String database) {
+        return "ALTER DATABASE " + SqlServerIdentifiers.quote(database) + " SET ALLOW_SNAPSHOT_ISOLATION ON";
+    }
+
+    /**
+     * Enables MS-CDC on the database, Ferry's sync marker table (unless {@code markerReady}) and
+     * each table (skipping what is enabled already).
+     */
+    static List<String> enableCdc(String database, boolean databaseEnabled, boolean markerReady, List<TableId> tables) {
         List<String> sql = new ArrayList<>();
         if (!databaseEnabled) {
             sql.add("EXEC sys.sp_cdc_enable_db");
+        }
+        if (!markerReady) {
+            sql.addAll(createSyncMarker());
         }
         for (TableId t : tables) {
             sql.add("EXEC sys.sp_cdc_enable_table @source_schema = " + SqlServerIdentifiers.literal(t.schema())

@@ -47,9 +47,11 @@ class SqlServerAssessmentIT {
         assertThat(find(before, "dbo.orders.total", "computed column").status()).isEqualTo(Status.FAIL);
         assertThat(find(before, "dbo.audit_log", "primary key").status()).isEqualTo(Status.FAIL);
         assertThat(find(before, "database " + db, "permissions").detail()).isEqualTo("the login is sysadmin");
+        assertThat(find(before, "database " + db, "sync marker table").status()).isEqualTo(Status.FAIL);
 
         List<String> plan = Ferry.prepareSource(source, TableMappings.includeAll(), "cdc", true);
         assertThat(plan).containsExactly("EXEC sys.sp_cdc_enable_db",
+                SqlServerSql.createSyncMarker().get(0), SqlServerSql.createSyncMarker().get(1),
                 "EXEC sys.sp_cdc_enable_table @source_schema = N'dbo', @source_name = N'audit_log', @role_name = NULL, @supports_net_changes = 0",
                 "EXEC sys.sp_cdc_enable_table @source_schema = N'dbo', @source_name = N'customers', @role_name = NULL, @supports_net_changes = 0",
                 "EXEC sys.sp_cdc_enable_table @source_schema = N'dbo', @source_name = N'orders', @role_name = NULL, @supports_net_changes = 0");
@@ -58,6 +60,9 @@ class SqlServerAssessmentIT {
         Assessment after = Ferry.assess(source, TableMappings.includeAll(), MigrationType.FULL_LOAD_AND_CDC);
         assertThat(find(after, "database " + db, "CDC enabled").status()).isEqualTo(Status.PASS);
         assertThat(find(after, "database " + db, "capture job").status()).isEqualTo(Status.PASS);
+        assertThat(find(after, "database " + db, "sync marker table").status()).isEqualTo(Status.PASS);
+        // the marker table is Ferry's: never offered for replication, and prepared once
+        assertThat(Ferry.prepareSource(source, TableMappings.includeAll(), "cdc", true)).isEmpty();
         assertThat(find(after, "dbo.customers", "CDC enabled").status()).isEqualTo(Status.PASS);
         assertThat(find(after, "dbo.customers", "primary key").status()).isEqualTo(Status.PASS);
         // what prepare-source cannot fix is still reported

@@ -41,8 +41,14 @@ class SqlServerAssessmentTest {
         Map<TableId, Boolean> yes = new HashMap<>();
         yes.put(ORDERS, true);
         yes.put(LOG, true);
+        // a database prepared for MS-CDC has Ferry's sync marker table captured (SyncMarkerTest covers its absence)
+        Map<TableId, List<SqlServerSource.CaptureInstance>> withMarker = new HashMap<>(instances);
+        if (db.cdcEnabled()) {
+            withMarker.putIfAbsent(SyncMarker.TABLE, List.of(new SqlServerSource.CaptureInstance(SyncMarker.TABLE,
+                    "dbo_ferry_sync_marker", "", List.of("task", "token", "written_at"))));
+        }
         return new SqlServerAssessment.Facts(db, agent, db.cdcEnabled() ? Boolean.TRUE : null, false, dbOwner, yes, yes, Map.of(),
-                instances, 65536L);
+                withMarker, 65536L);
     }
 
     static Finding find(Assessment a, String subject, String check) {

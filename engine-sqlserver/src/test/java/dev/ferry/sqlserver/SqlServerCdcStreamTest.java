@@ -32,7 +32,7 @@ class SqlServerCdcStreamTest {
                 .containsEntry(CaptureSchemaHistory.KEY, "ferry-orders")
                 .containsEntry("time.precision.mode", "isostring")
                 .containsEntry("decimal.handling.mode", "precise")
-                .containsEntry("table.include.list", "dbo\\.every_type")
+                .containsEntry("table.include.list", "dbo\\.every_type,dbo\\.ferry_sync_marker")
                 .containsEntry("max.batch.size", "5000")
                 .containsEntry("poll.interval.ms", "500")
                 .containsEntry("event.converting.failure.handling.mode", "fail");

@@ -53,11 +53,11 @@ class SqlServerSqlTest {
 
     @Test
     void enablingStatements() {
-        assertThat(SqlServerSql.enableCdc("shop", false, List.of(ORDERS))).containsExactly(
+        assertThat(SqlServerSql.enableCdc("shop", false, true, List.of(ORDERS))).containsExactly(
                 "EXEC sys.sp_cdc_enable_db",
                 "EXEC sys.sp_cdc_enable_table @source_schema = N'sales', @source_name = N'order lines', @role_name = NULL, "
                         + "@supports_net_changes = 0");
-        assertThat(SqlServerSql.enableCdc("shop", true, List.of())).isEmpty();
+        assertThat(SqlServerSql.enableCdc("shop", true, true, List.of())).isEmpty();
         assertThat(SqlServerSql.enableChangeTracking("my shop", false, List.of(ORDERS))).containsExactly(
                 "ALTER DATABASE [my shop] SET CHANGE_TRACKING = ON (CHANGE_RETENTION = 2 DAYS, AUTO_CLEANUP = ON)",
                 "ALTER TABLE [sales].[order lines] ENABLE CHANGE_TRACKING WITH (TRACK_COLUMNS_UPDATED = OFF)");
@@ -82,7 +82,7 @@ class SqlServerSqlTest {
                 SqlServerCatalog.assemble(List.of(new SqlServerCatalog.ObjectRow("sales", "orders", false, true, false, 0, false, false, 0)),
                         List.of(new SqlServerCatalog.ColumnRow("sales", "orders", new NativeColumn("id", "int", "int", 4, 10, 0, false,
                                 false, false, false, false, 0))), List.of()).get(0).schema()));
-        assertThat(list).isEqualTo("dbo\\.a\\.b\\(1\\),sales\\.orders");
+        assertThat(list).isEqualTo("dbo\\.a\\.b\\(1\\),sales\\.orders,dbo\\.ferry_sync_marker");
         assertThat("dbo.a.b(1)").matches(list.split(",")[0]);
         assertThat("dbo.aXb(1)").doesNotMatch(list.split(",")[0]);
     }

@@ -72,9 +72,13 @@ final class SqlServerTestServer {
         }
     }
 
-    /** Enables MS-CDC on the database and the tables, and waits until the capture job has started. */
+    /**
+     * Enables MS-CDC on the database and the tables, creates Ferry's captured sync marker table with
+     * the statements prepare-source runs, and restarts the capture job.
+     */
     static void enableCdc(String database, String... tables) throws Exception {
         exec(database, "EXEC sys.sp_cdc_enable_db");
+        exec(database, SqlServerSql.createSyncMarker().toArray(String[]::new));
         for (String t : tables) {
             exec(database, "EXEC sys.sp_cdc_enable_table @source_schema = N'dbo', @source_name = N'" + t + "', @role_name = NULL");
         }
