@@ -80,6 +80,9 @@ final class SqlServerCdcStream {
         p.setProperty("include.schema.changes", "false");
         // ISO strings keep datetime2(7) whole: nanoseconds since 1970 in a long end in 2262
         p.setProperty("time.precision.mode", "isostring");
+        // datetimeoffset exactly, in place of the connector's conversion (wrong before 1970 and before 1583)
+        p.setProperty("converters", DateTimeOffsetConverter.NAME);
+        p.setProperty(DateTimeOffsetConverter.NAME + ".type", DateTimeOffsetConverter.class.getName());
         // a failing conversion stops the task instead of writing NULL
         p.setProperty("event.converting.failure.handling.mode", "fail");
         return p;
@@ -118,9 +121,10 @@ final class SqlServerCdcStream {
         CaptureSchemaHistory.Reader reader = (offset, schema) -> readCapturedStructure(connectorProps, endpoint.database(), selected,
                 offset, schema);
         CaptureSchemaHistory.register(key, reader);
+        ChangeTableReader changeRows = new ChangeTableReader(endpoint);
         ChangeStream stream;
         try {
-            stream = new EngineChangeStream(taskName, "SQL Server", p, new SqlServerRecords(tables),
+            stream = new EngineChangeStream(taskName, "SQL Server", p, new SqlServerRecords(tables, changeRows),
                     new EngineChangeStream.Positions() {
                         @Override
                         public SqlServerPosition of(SourceRecord record) {
@@ -134,6 +138,7 @@ final class SqlServerCdcStream {
                     }, from);
         } catch (RuntimeException e) {
             CaptureSchemaHistory.unregister(key, reader);
+            changeRows.close();
             throw e;
         }
         LOG.info("task {}: SQL Server change capture started from {}", taskName, from.describe());
@@ -153,6 +158,7 @@ final class SqlServerCdcStream {
                     super.close();
                 } finally {
                     CaptureSchemaHistory.unregister(key, reader);
+                    changeRows.close();
                 }
             }
         };

@@ -9,8 +9,11 @@ import dev.ferry.core.model.TypeKind;
  *
  * <p>PostgreSQL keeps microseconds; SQL Server's 7th fractional digit (100 ns) of time(7),
  * datetime2(7) and datetimeoffset(7) is truncated (never rounded: rounding 23:59:59.9999999 would
- * change the day). datetimeoffset keeps its instant; its offset is not kept. These, and the types
- * carried as text, are reported by the assessment before anything moves.
+ * change the day). datetimeoffset keeps its instant; its offset is not kept; it is read in its UTC
+ * form ({@link #utc}), a datetime2, because the driver's own datetimeoffset objects go through
+ * {@code java.util.GregorianCalendar} and are wrong for some dates before 1583 (see {@link
+ * SqlServerValues#offsetDateTime}). These, and the types carried as text, are reported by the
+ * assessment before anything moves.
  */
 public final class SqlServerTypes {
 
@@ -62,7 +65,7 @@ public final class SqlServerTypes {
             case "datetime" -> exact(LogicalType.temporal(TypeKind.TIMESTAMP, 3), Read.DATETIME, q);
             case "smalldatetime" -> exact(LogicalType.temporal(TypeKind.TIMESTAMP, 0), Read.DATETIME, q);
             case "datetime2" -> new Mapping(LogicalType.temporal(TypeKind.TIMESTAMP, fraction), Read.DATETIME, q, timeFidelity, subMicros, true);
-            case "datetimeoffset" -> new Mapping(LogicalType.temporal(TypeKind.TIMESTAMPTZ, fraction), Read.DATETIMEOFFSET, q,
+            case "datetimeoffset" -> new Mapping(LogicalType.temporal(TypeKind.TIMESTAMPTZ, fraction), Read.DATETIMEOFFSET, utc(q),
                     Fidelity.LOSSY, "the instant is kept, its UTC offset is not (timestamptz stores UTC)"
                             + (subMicros.isEmpty() ? "" : "; " + subMicros), true);
             case "char", "nchar" -> exact(LogicalType.chars(chars(c)), Read.STRING, q);
@@ -86,6 +89,17 @@ public final class SqlServerTypes {
             default -> new Mapping(LogicalType.of(TypeKind.TEXT), Read.STRING, q, Fidelity.UNSUPPORTED,
                     "type " + c.userType() + " (" + t + ") has no mapping; exclude the column's table or convert the column", false);
         };
+    }
+
+    /**
+     * The UTC form of a datetimeoffset: the datetime2(7) of its UTC date and time, exact for every
+     * value (SQL Server stores datetimeoffset as UTC, within 0001-01-01 to 9999-12-31, plus the offset;
+     * a wider scale only appends zeros). {@link Read#DATETIMEOFFSET} reads this form.
+     *
+     * @param column a quoted column reference
+     */
+    static String utc(String column) {
+        return "CAST(SWITCHOFFSET(" + column + ", '+00:00') AS datetime2(7))";
     }
 
     private static Mapping exact(LogicalType type, Read read, String expression) {

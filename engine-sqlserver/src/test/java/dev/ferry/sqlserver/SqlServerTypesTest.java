@@ -64,6 +64,11 @@ class SqlServerTypesTest {
         assertThat(dto.fidelity()).isEqualTo(LOSSY);
         assertThat(dto.note()).contains("offset is not").contains("truncated");
         assertThat(map("datetimeoffset", 8, 26, 0).note()).doesNotContain("truncated");
+        // read in its UTC form, a datetime2 the driver converts without calendars (SqlServerValuesTest)
+        assertThat(dto.expression()).isEqualTo("CAST(SWITCHOFFSET([c], '+00:00') AS datetime2(7))");
+        assertThat(map("datetimeoffset", 8, 26, 0).expression()).isEqualTo("CAST(SWITCHOFFSET([c], '+00:00') AS datetime2(7))");
+        assertThat(dto.read()).isEqualTo(SqlServerTypes.Read.DATETIMEOFFSET);
+        assertThat(map("datetime2", 8, 27, 7).expression()).isEqualTo("[c]");
     }
 
     @Test
