@@ -208,6 +208,7 @@ final class SqlServerAssessment {
                     + "(nothing makes a replayed insert idempotent), and each update and delete is matched on all columns",
                     "add a primary key, or load the table while nothing writes to it"));
         }
+        out.addAll(lossyKeys(t, t.schema().primaryKey()));
         if (msCdc) {
             List<SqlServerSource.CaptureInstance> instances = f.captureInstances().getOrDefault(t.id(), List.of());
             if (!t.cdcEnabled() || instances.isEmpty()) {
@@ -292,6 +293,40 @@ final class SqlServerAssessment {
                 out.add(new Finding(Status.PASS, subject, "sparse column", "loaded as an ordinary nullable column", ""));
             }
         }
+    }
+
+    /**
+     * A FAIL per key column that would lose its 7th fractional digit ({@link SqlServerTypes#lossyKey}),
+     * whether changes are captured or not: the full load would fail on a duplicate key. The start
+     * of a task refuses the same columns with the same words ({@link #lossyKeyProblems}).
+     */
+    static List<Finding> lossyKeys(SqlServerCatalog.Table t, List<String> keyColumns) {
+        List<Finding> out = new ArrayList<>();
+        for (NativeColumn c : keyColumns(t, keyColumns)) {
+            out.add(new Finding(Status.FAIL, t.id() + "." + c.name(), "key column type", SqlServerTypes.lossyKey(c),
+                    SqlServerTypes.lossyKeyFix(c)));
+        }
+        return out;
+    }
+
+    /** {@link #lossyKeys} as the messages a task refuses to start with. */
+    static List<String> lossyKeyProblems(SqlServerCatalog.Table t, List<String> keyColumns) {
+        List<String> out = new ArrayList<>();
+        for (NativeColumn c : keyColumns(t, keyColumns)) {
+            out.add("table " + t.id() + ", column " + c.name() + ": " + SqlServerTypes.lossyKey(c) + "; "
+                    + SqlServerTypes.lossyKeyFix(c));
+        }
+        return out;
+    }
+
+    private static List<NativeColumn> keyColumns(SqlServerCatalog.Table t, List<String> keyColumns) {
+        List<NativeColumn> out = new ArrayList<>();
+        for (NativeColumn c : t.columns()) {
+            if (keyColumns.contains(c.name()) && SqlServerTypes.lossyKey(c) != null) {
+                out.add(c);
+            }
+        }
+        return out;
     }
 
     static boolean hasLob(SqlServerCatalog.Table t) {

@@ -13,7 +13,8 @@ import dev.ferry.core.model.TypeKind;
  * form ({@link #utc}), a datetime2, because the driver's own datetimeoffset objects go through
  * {@code java.util.GregorianCalendar} and are wrong for some dates before 1583 (see {@link
  * SqlServerValues#offsetDateTime}). These, and the types carried as text, are reported by the
- * assessment before anything moves.
+ * assessment before anything moves. A key column that would lose its 7th digit is refused
+ * ({@link #lossyKey}): two keys that differ only in it would become one row.
  */
 public final class SqlServerTypes {
 
@@ -100,6 +101,27 @@ public final class SqlServerTypes {
      */
     static String utc(String column) {
         return "CAST(SWITCHOFFSET(" + column + ", '+00:00') AS datetime2(7))";
+    }
+
+    /**
+     * Why a column cannot be part of a key, or null when it can: time(7), datetime2(7) and
+     * datetimeoffset(7) are truncated to microseconds, so two source keys that differ only in the
+     * 7th fractional digit would become one target row (a duplicate-key failure in the full load,
+     * two rows merged into one by change capture).
+     */
+    static String lossyKey(NativeColumn c) {
+        if (c.scale() != 7 || !(c.typeName().equals("time") || c.typeName().equals("datetime2")
+                || c.typeName().equals("datetimeoffset"))) {
+            return null;
+        }
+        return c.declaration() + " is part of the key, and PostgreSQL keeps microseconds: keys that differ only in the 7th "
+                + "fractional digit would become one row";
+    }
+
+    /** What the user can do about {@link #lossyKey}. */
+    static String lossyKeyFix(NativeColumn c) {
+        return "change the column to " + c.typeName() + "(6) (SQL Server rounds the values, and refuses when that makes two keys "
+                + "equal; drop and re-create the key around the change), or leave the table out";
     }
 
     private static Mapping exact(LogicalType type, Read read, String expression) {

@@ -72,6 +72,20 @@ class SqlServerTypesTest {
     }
 
     @Test
+    @DisplayName("when a key column would lose its 7th fractional digit, then it cannot be a key, with the way out")
+    void lossyKeys() {
+        for (String t : new String[]{"time", "datetime2", "datetimeoffset"}) {
+            assertThat(SqlServerTypes.lossyKey(col(t, 8, 27, 7))).as(t)
+                    .isEqualTo(t + "(7) is part of the key, and PostgreSQL keeps microseconds: keys that differ only in the 7th "
+                            + "fractional digit would become one row");
+            assertThat(SqlServerTypes.lossyKeyFix(col(t, 8, 27, 7))).startsWith("change the column to " + t + "(6)");
+            assertThat(SqlServerTypes.lossyKey(col(t, 8, 27, 6))).as(t).isNull();
+        }
+        assertThat(SqlServerTypes.lossyKey(col("datetime", 8, 23, 3))).isNull();
+        assertThat(SqlServerTypes.lossyKey(col("decimal", 17, 38, 7))).isNull();
+    }
+
+    @Test
     @DisplayName("when a character type is national, then its byte length is halved into characters")
     void characters() {
         assertThat(map("char", 10, 0, 0).type()).isEqualTo(LogicalType.chars(10));
