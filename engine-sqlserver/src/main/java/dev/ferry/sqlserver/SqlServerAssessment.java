@@ -210,6 +210,7 @@ final class SqlServerAssessment {
                     + "exactly (writers of the table wait a moment while it is taken; see the snapshot isolation check), and each "
                     + "update and delete is matched on all columns", "add a primary key"));
         }
+        out.addAll(lossyKeys(t, t.schema().primaryKey()));
         if (msCdc) {
             List<SqlServerSource.CaptureInstance> instances = f.captureInstances().getOrDefault(t.id(), List.of());
             if (!t.cdcEnabled() || instances.isEmpty()) {
@@ -342,6 +343,40 @@ final class SqlServerAssessment {
             }
         }
         return result;
+    }
+
+    /**
+     * A FAIL per key column that would lose its 7th fractional digit ({@link SqlServerTypes#lossyKey}),
+     * whether changes are captured or not: the full load would fail on a duplicate key. The start
+     * of a task refuses the same columns with the same words ({@link #lossyKeyProblems}).
+     */
+    static List<Finding> lossyKeys(SqlServerCatalog.Table t, List<String> keyColumns) {
+        List<Finding> out = new ArrayList<>();
+        for (NativeColumn c : keyColumns(t, keyColumns)) {
+            out.add(new Finding(Status.FAIL, t.id() + "." + c.name(), "key column type", SqlServerTypes.lossyKey(c),
+                    SqlServerTypes.lossyKeyFix(c)));
+        }
+        return out;
+    }
+
+    /** {@link #lossyKeys} as the messages a task refuses to start with. */
+    static List<String> lossyKeyProblems(SqlServerCatalog.Table t, List<String> keyColumns) {
+        List<String> out = new ArrayList<>();
+        for (NativeColumn c : keyColumns(t, keyColumns)) {
+            out.add("table " + t.id() + ", column " + c.name() + ": " + SqlServerTypes.lossyKey(c) + "; "
+                    + SqlServerTypes.lossyKeyFix(c));
+        }
+        return out;
+    }
+
+    private static List<NativeColumn> keyColumns(SqlServerCatalog.Table t, List<String> keyColumns) {
+        List<NativeColumn> out = new ArrayList<>();
+        for (NativeColumn c : t.columns()) {
+            if (keyColumns.contains(c.name()) && SqlServerTypes.lossyKey(c) != null) {
+                out.add(c);
+            }
+        }
+        return out;
     }
 
     static boolean hasLob(SqlServerCatalog.Table t) {

@@ -81,6 +81,9 @@ final class SqlServerCdcStream {
         p.setProperty("include.schema.changes", "false");
         // ISO strings keep datetime2(7) whole: nanoseconds since 1970 in a long end in 2262
         p.setProperty("time.precision.mode", "isostring");
+        // datetimeoffset exactly, in place of the connector's conversion (wrong before 1970 and before 1583)
+        p.setProperty("converters", DateTimeOffsetConverter.NAME);
+        p.setProperty(DateTimeOffsetConverter.NAME + ".type", DateTimeOffsetConverter.class.getName());
         // a failing conversion stops the task instead of writing NULL
         p.setProperty("event.converting.failure.handling.mode", "fail");
         return p;
@@ -132,9 +135,10 @@ final class SqlServerCdcStream {
         CaptureSchemaHistory.Reader reader = (offset, schema) -> readCapturedStructure(connectorProps, endpoint.database(), selected,
                 offset, schema);
         CaptureSchemaHistory.register(key, reader);
+        ChangeTableReader changeRows = new ChangeTableReader(endpoint);
         ChangeStream stream;
         try {
-            stream = new EngineChangeStream(taskName, "SQL Server", p, new SqlServerRecords(tables, taskName, from.handoffs()),
+            stream = new EngineChangeStream(taskName, "SQL Server", p, new SqlServerRecords(tables, taskName, from.handoffs(), changeRows),
                     new EngineChangeStream.Positions() {
                         @Override
                         public SqlServerPosition of(SourceRecord record) {
@@ -148,6 +152,7 @@ final class SqlServerCdcStream {
                     }, from);
         } catch (RuntimeException e) {
             CaptureSchemaHistory.unregister(key, reader);
+            changeRows.close();
             throw e;
         }
         LOG.info("task {}: SQL Server change capture started from {}", taskName, from.describe());
@@ -167,6 +172,7 @@ final class SqlServerCdcStream {
                     super.close();
                 } finally {
                     CaptureSchemaHistory.unregister(key, reader);
+                    changeRows.close();
                 }
             }
         };

@@ -32,12 +32,50 @@ import java.util.UUID;
  * Turns records of Debezium's SQL Server connector into core change events. Values arrive as the
  * connector represents them under the settings {@link SqlServerCdcStream} gives it (precise
  * decimals, ISO-8601 strings for dates and times so that datetime2(7) keeps its full range and
- * digits, raw bytes) and leave as the neutral classes, converted exactly as the full load does.
- * Debezium types never leave this package.
+ * digits, raw bytes, datetimeoffset through {@link DateTimeOffsetConverter}) and leave as the
+ * neutral classes, equal to what the full load reads for the same stored value. Debezium types
+ * never leave this package.
+ *
+ * <p>Where the connector's values cannot be exact ({@link ShiftedTimes}: a local time in a gap of
+ * the JVM's default time zone, a date the Julian/Gregorian calendar skips; a datetimeoffset in
+ * October 1582, {@link SqlServerValues#mayBeShiftedByTheDriver}), a value that may have been moved
+ * is read again from the change table, by the change's LSNs, exactly as the full load reads it
+ * ({@link ChangeRows}). That is rare (one hour a year in a zone with daylight saving time) and
+ * never silent: a value that cannot be read again stops the task.
  */
 final class SqlServerRecords implements RecordConverter {
 
+    /**
+     * Reads some columns of one row image of a change again, from the table's change table, as
+     * {@link SqlServerValues#read} reads them in the full load.
+     */
+    interface ChangeRows {
+        /**
+         * @param table      the captured table
+         * @param commitLsn  the change's {@code __$start_lsn} (Debezium's {@code commit_lsn})
+         * @param changeLsn  the change's {@code __$seqval} (Debezium's {@code change_lsn})
+         * @param operations the {@code __$operation} values the image may have: 1 or 3 for an old
+         *                   image, 2 or 4 for a new one (a key change comes as a delete of the old
+         *                   image and a create of the new one of one update)
+         * @param columns    indexes into {@code table}'s columns
+         * @return the values of {@code columns}, in that order
+         * @throws SourceException when the row is not in the change table any more, or cannot be read
+         */
+        Object[] read(TableSchema table, Lsn commitLsn, Lsn changeLsn, int[] operations, int[] columns);
+    }
+
+    /** For callers without a connection: any value that may have been moved stops the task, naming it. */
+    static final ChangeRows CANNOT_READ_AGAIN = (table, commit, change, operations, columns) -> {
+        throw new SourceException("table " + table.id() + ": column " + table.columns().get(columns[0]).name()
+                + " has a value at commit LSN " + commit + " that may have been moved by the JVM's default time zone or calendar, "
+                + "and it cannot be read again from the change table here");
+    };
+
+    private static final int[] OLD_IMAGE = {1, 3};
+    private static final int[] NEW_IMAGE = {2, 4};
+
     private final Map<TableId, TableSchema> tables = new HashMap<>();
+    private final ChangeRows changeRows;
     /** Field positions per table, for the row schema they were computed from (a new capture instance brings a new one). */
     private final Map<TableId, Order> orders = new HashMap<>();
 
@@ -48,19 +86,29 @@ final class SqlServerRecords implements RecordConverter {
     private final Map<TableId, KeylessHandoff> handoffs;
 
     SqlServerRecords(List<TableSchema> tables) {
-        this(tables, null, Map.of());
+        this(tables, null, Map.of(), CANNOT_READ_AGAIN);
+    }
+
+    SqlServerRecords(List<TableSchema> tables, ChangeRows changeRows) {
+        this(tables, null, Map.of(), changeRows);
+    }
+
+    SqlServerRecords(List<TableSchema> tables, String taskName, Map<TableId, KeylessHandoff> handoffs) {
+        this(tables, taskName, handoffs, CANNOT_READ_AGAIN);
     }
 
     /**
-     * @param taskName whose sync markers ({@link SyncMarker}) to report; null for none
-     * @param handoffs where the full loads of keyless tables hand over ({@link KeylessHandoff})
+     * @param taskName   whose sync markers ({@link SyncMarker}) to report; null for none
+     * @param handoffs   where the full loads of keyless tables hand over ({@link KeylessHandoff})
+     * @param changeRows reads a value again from the change table where the driver may have shifted it
      */
-    SqlServerRecords(List<TableSchema> tables, String taskName, Map<TableId, KeylessHandoff> handoffs) {
+    SqlServerRecords(List<TableSchema> tables, String taskName, Map<TableId, KeylessHandoff> handoffs, ChangeRows changeRows) {
         for (TableSchema t : tables) {
             this.tables.put(t.id(), t);
         }
         this.taskName = taskName;
         this.handoffs = Map.copyOf(handoffs);
+        this.changeRows = changeRows;
     }
 
     @Override
@@ -86,15 +134,16 @@ final class SqlServerRecords implements RecordConverter {
         Struct before = envelope.getStruct("before");
         Struct after = envelope.getStruct("after");
         ChangeEvent event = switch (op) {
-            case "c", "r" -> new ChangeEvent.Insert(table, row(schema, after));
-            case "u" -> new ChangeEvent.Update(table, before == null ? null : row(schema, before), row(schema, after));
-            case "d" -> new ChangeEvent.Delete(table, row(schema, before));
+            case "c", "r" -> new ChangeEvent.Insert(table, row(schema, after, source, NEW_IMAGE));
+            case "u" -> new ChangeEvent.Update(table, before == null ? null : row(schema, before, source, OLD_IMAGE),
+                    row(schema, after, source, NEW_IMAGE));
+            case "d" -> new ChangeEvent.Delete(table, row(schema, before, source, OLD_IMAGE));
             default -> throw new SourceException("table " + table + ": unknown change operation '" + op + "'");
         };
         return new Change(event, ts);
     }
 
-    private Object[] row(TableSchema schema, Struct struct) {
+    private Object[] row(TableSchema schema, Struct struct, Struct source, int[] operations) {
         if (struct == null) {
             throw new SourceException("table " + schema.id() + ": change without its row image");
         }
@@ -105,6 +154,9 @@ final class SqlServerRecords implements RecordConverter {
         }
         List<Field> fields = struct.schema().fields();
         Object[] row = new Object[order.fields().length];
+        ShiftedTimes.Zone zone = null;
+        int[] again = null;
+        int count = 0;
         for (int i = 0; i < row.length; i++) {
             Field f = fields.get(order.fields()[i]);
             Column c = schema.columns().get(i);
@@ -113,8 +165,61 @@ final class SqlServerRecords implements RecordConverter {
             } catch (RuntimeException e) {
                 throw new SourceException("table " + schema.id() + ", column " + c.name() + ": " + e.getMessage(), e);
             }
+            if (row[i] != null && isTemporal(c.type())) {
+                if (zone == null) {
+                    zone = ShiftedTimes.defaultZone();
+                }
+                if (mayBeMoved(zone, row[i])) {
+                    if (again == null) {
+                        again = new int[row.length];
+                    }
+                    again[count++] = i;
+                }
+            }
+        }
+        if (count > 0) {
+            readAgain(schema, row, java.util.Arrays.copyOf(again, count), source, operations);
         }
         return row;
+    }
+
+    private static boolean isTemporal(LogicalType type) {
+        return switch (type.kind()) {
+            case DATE, TIME, TIMESTAMP, TIMESTAMPTZ -> true;
+            default -> false;
+        };
+    }
+
+    /** Whether a converted temporal value may differ from the stored one (see the class comment). */
+    static boolean mayBeMoved(ShiftedTimes.Zone zone, Object v) {
+        if (v instanceof LocalDateTime t) {
+            return zone.mayBeMoved(t);
+        }
+        if (v instanceof LocalDate d) {
+            return zone.mayBeMoved(d);
+        }
+        if (v instanceof LocalTime t) {
+            return zone.mayBeMoved(t);
+        }
+        return v instanceof Instant i && SqlServerValues.mayBeShiftedByTheDriver(i);
+    }
+
+    private void readAgain(TableSchema schema, Object[] row, int[] columns, Struct source, int[] operations) {
+        String commit = source.getString("commit_lsn");
+        String change = source.getString("change_lsn");
+        Lsn commitLsn;
+        Lsn changeLsn;
+        try {
+            commitLsn = Lsn.parse(commit);
+            changeLsn = Lsn.parse(change);
+        } catch (IllegalArgumentException e) {
+            throw new SourceException("table " + schema.id() + ": column " + schema.columns().get(columns[0]).name()
+                    + " must be read again from the change table, but the change has no LSNs (" + commit + ", " + change + ")", e);
+        }
+        Object[] exact = changeRows.read(schema, commitLsn, changeLsn, operations, columns);
+        for (int k = 0; k < columns.length; k++) {
+            row[columns[k]] = exact[k];
+        }
     }
 
     private static int[] order(TableSchema schema, Schema rowSchema) {

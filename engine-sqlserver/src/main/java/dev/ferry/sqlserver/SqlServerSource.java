@@ -272,6 +272,7 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
      * capture instance of each table covers that position. Returns the capture instances read.
      */
     Map<TableId, List<CaptureInstance>> checkCdcReady(DatabaseInfo db, List<TableSchema> tables, SqlServerPosition.Cdc from) {
+        checkLossyKeys(tables);
         if (!db.cdcEnabled()) {
             throw new SourceException("CDC is not enabled on database " + db.name() + "; run ferry prepare-source TASK.yaml --cdc "
                     + "(or EXEC sys.sp_cdc_enable_db), or use captureMode: change-tracking");
@@ -334,6 +335,24 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
         return instances;
     }
 
+    /**
+     * Refuses, before any of their rows move, tables whose key would lose digits in PostgreSQL
+     * (the assessment's FAIL "key column type", same words).
+     */
+    void checkLossyKeys(List<TableSchema> tables) {
+        refuseLossyKeys(tables, this::table);
+    }
+
+    static void refuseLossyKeys(List<TableSchema> tables, java.util.function.Function<TableId, SqlServerCatalog.Table> catalog) {
+        List<String> problems = new ArrayList<>();
+        for (TableSchema t : tables) {
+            problems.addAll(SqlServerAssessment.lossyKeyProblems(catalog.apply(t.id()), t.primaryKey()));
+        }
+        if (!problems.isEmpty()) {
+            throw new SourceException(String.join("; ", problems));
+        }
+    }
+
     private SqlServerPosition markChangeTracking(DatabaseInfo db, List<TableSchema> tables) {
         checkChangeTrackingReady(db, tables);
         try (Connection c = connector.pooled(); Statement st = c.createStatement();
@@ -346,6 +365,7 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
     }
 
     void checkChangeTrackingReady(DatabaseInfo db, List<TableSchema> tables) {
+        checkLossyKeys(tables);
         if (!db.changeTracking()) {
             throw new SourceException("Change Tracking is not enabled on database " + db.name()
                     + "; run ferry prepare-source TASK.yaml --change-tracking");
@@ -379,6 +399,7 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
         SqlServerCatalog.Table t = table(table.id());
         StringJoiner select = new StringJoiner(", ");
         SqlServerTypes.Read[] reads = reads(t, table, select);
+        checkLossyKeys(List.of(table));
         String where = range == null ? "" : " WHERE " + rangeCondition(range);
         String sql = "SELECT " + select + " FROM " + SqlServerIdentifiers.quote(table.id()) + where;
         KeylessSnapshot.Pending keyless = keylessLoads.get(table.id());

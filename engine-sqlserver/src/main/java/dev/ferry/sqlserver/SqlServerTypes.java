@@ -9,8 +9,12 @@ import dev.ferry.core.model.TypeKind;
  *
  * <p>PostgreSQL keeps microseconds; SQL Server's 7th fractional digit (100 ns) of time(7),
  * datetime2(7) and datetimeoffset(7) is truncated (never rounded: rounding 23:59:59.9999999 would
- * change the day). datetimeoffset keeps its instant; its offset is not kept. These, and the types
- * carried as text, are reported by the assessment before anything moves.
+ * change the day). datetimeoffset keeps its instant; its offset is not kept; it is read in its UTC
+ * form ({@link #utc}), a datetime2, because the driver's own datetimeoffset objects go through
+ * {@code java.util.GregorianCalendar} and are wrong for some dates before 1583 (see {@link
+ * SqlServerValues#offsetDateTime}). These, and the types carried as text, are reported by the
+ * assessment before anything moves. A key column that would lose its 7th digit is refused
+ * ({@link #lossyKey}): two keys that differ only in it would become one row.
  */
 public final class SqlServerTypes {
 
@@ -62,7 +66,7 @@ public final class SqlServerTypes {
             case "datetime" -> exact(LogicalType.temporal(TypeKind.TIMESTAMP, 3), Read.DATETIME, q);
             case "smalldatetime" -> exact(LogicalType.temporal(TypeKind.TIMESTAMP, 0), Read.DATETIME, q);
             case "datetime2" -> new Mapping(LogicalType.temporal(TypeKind.TIMESTAMP, fraction), Read.DATETIME, q, timeFidelity, subMicros, true);
-            case "datetimeoffset" -> new Mapping(LogicalType.temporal(TypeKind.TIMESTAMPTZ, fraction), Read.DATETIMEOFFSET, q,
+            case "datetimeoffset" -> new Mapping(LogicalType.temporal(TypeKind.TIMESTAMPTZ, fraction), Read.DATETIMEOFFSET, utc(q),
                     Fidelity.LOSSY, "the instant is kept, its UTC offset is not (timestamptz stores UTC)"
                             + (subMicros.isEmpty() ? "" : "; " + subMicros), true);
             case "char", "nchar" -> exact(LogicalType.chars(chars(c)), Read.STRING, q);
@@ -158,6 +162,38 @@ public final class SqlServerTypes {
         return sb.append(" ELSE CASE WHEN ").append(q).append(" IS NULL THEN NULL ELSE CONVERT(nvarchar(max), CONVERT(int, ")
                 .append("N'sql_variant base type ' + CAST(").append(baseType)
                 .append(" AS nvarchar(128)) + N' has no lossless text form in Ferry')) END END").toString();
+    }
+
+    /**
+     * The UTC form of a datetimeoffset: the datetime2(7) of its UTC date and time, exact for every
+     * value (SQL Server stores datetimeoffset as UTC, within 0001-01-01 to 9999-12-31, plus the offset;
+     * a wider scale only appends zeros). {@link Read#DATETIMEOFFSET} reads this form.
+     *
+     * @param column a quoted column reference
+     */
+    static String utc(String column) {
+        return "CAST(SWITCHOFFSET(" + column + ", '+00:00') AS datetime2(7))";
+    }
+
+    /**
+     * Why a column cannot be part of a key, or null when it can: time(7), datetime2(7) and
+     * datetimeoffset(7) are truncated to microseconds, so two source keys that differ only in the
+     * 7th fractional digit would become one target row (a duplicate-key failure in the full load,
+     * two rows merged into one by change capture).
+     */
+    static String lossyKey(NativeColumn c) {
+        if (c.scale() != 7 || !(c.typeName().equals("time") || c.typeName().equals("datetime2")
+                || c.typeName().equals("datetimeoffset"))) {
+            return null;
+        }
+        return c.declaration() + " is part of the key, and PostgreSQL keeps microseconds: keys that differ only in the 7th "
+                + "fractional digit would become one row";
+    }
+
+    /** What the user can do about {@link #lossyKey}. */
+    static String lossyKeyFix(NativeColumn c) {
+        return "change the column to " + c.typeName() + "(6) (SQL Server rounds the values, and refuses when that makes two keys "
+                + "equal; drop and re-create the key around the change), or leave the table out";
     }
 
     private static Mapping exact(LogicalType type, Read read, String expression) {

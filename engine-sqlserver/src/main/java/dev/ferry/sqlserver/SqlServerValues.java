@@ -10,12 +10,24 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Calendar;
+import java.util.GregorianCalendar;
+import java.util.Locale;
+import java.util.TimeZone;
 import java.util.UUID;
 
 /**
  * Exact conversions of SQL Server values into the neutral classes. Pure, except {@link #read},
  * which takes one value off a result set.
+ *
+ * <p>Temporal values are read as {@code java.time} objects ({@code getObject(i, LocalDateTime.class)}
+ * and the like), which mssql-jdbc builds from the wire parts with {@code java.time} arithmetic
+ * alone: no calendar, no time zone, so exact for every value and whatever the JVM's default time
+ * zone. datetimeoffset is read in its UTC form for the same reason. The {@code java.sql} types and
+ * {@code microsoft.sql.DateTimeOffset}, which Debezium's connector reads, are not exact everywhere;
+ * {@link SqlServerRecords} and {@link DateTimeOffsetConverter} make the change stream agree with this.
  */
 public final class SqlServerValues {
 
@@ -66,6 +78,54 @@ public final class SqlServerValues {
         return t.toInstant().truncatedTo(ChronoUnit.MICROS);
     }
 
+    /**
+     * A datetimeoffset read in its UTC form ({@link SqlServerTypes#utc}: a datetime2 the driver
+     * hands over as a {@link LocalDateTime} without any calendar or time zone arithmetic) as the
+     * instant it denotes, to the microsecond. Exact for every value SQL Server stores.
+     */
+    public static Instant utcInstant(LocalDateTime utc) {
+        return utc.toInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /**
+     * The value of a {@code microsoft.sql.DateTimeOffset} as the driver builds it for a plain
+     * {@code getObject}, as Debezium's connector reads it. The driver keeps UTC milliseconds that it
+     * computed with {@code java.util.GregorianCalendar}: for UTC dates before 1583 it sets SQL
+     * Server's (proleptic Gregorian) date fields into the Julian/Gregorian hybrid calendar, so those
+     * milliseconds are days away from the instant, and {@code getOffsetDateTime()} reads fields of
+     * that hybrid calendar back in the value's own offset, which throws where the local date is a
+     * Julian-only leap day (1500-02-29). Reading the UTC fields back through the same hybrid
+     * calendar undoes the driver's step exactly, except for UTC dates 1582-10-05 to 1582-10-14, which
+     * the hybrid calendar does not have: the driver turns them into 1582-10-15 to 1582-10-24, and
+     * nothing in the object tells them apart ({@link #mayBeShiftedByTheDriver(Instant)}).
+     */
+    @SuppressWarnings("deprecation")
+    public static OffsetDateTime offsetDateTime(microsoft.sql.DateTimeOffset v) {
+        java.sql.Timestamp utc = v.getTimestamp();
+        // the driver keeps whole seconds in the milliseconds and the fraction in the nanos
+        long seconds = Math.floorDiv(utc.getTime(), 1000L);
+        GregorianCalendar hybrid = new GregorianCalendar(UTC_ZONE, Locale.ROOT);
+        hybrid.setTimeInMillis(seconds * 1000L);
+        int year = hybrid.get(Calendar.ERA) == GregorianCalendar.BC ? 1 - hybrid.get(Calendar.YEAR) : hybrid.get(Calendar.YEAR);
+        LocalDateTime fields = LocalDateTime.of(year, hybrid.get(Calendar.MONTH) + 1, hybrid.get(Calendar.DAY_OF_MONTH),
+                hybrid.get(Calendar.HOUR_OF_DAY), hybrid.get(Calendar.MINUTE), hybrid.get(Calendar.SECOND), utc.getNanos());
+        return fields.atOffset(ZoneOffset.UTC).withOffsetSameInstant(ZoneOffset.ofTotalSeconds(v.getMinutesOffset() * 60));
+    }
+
+    /**
+     * Whether a datetimeoffset that {@link #offsetDateTime(microsoft.sql.DateTimeOffset)} read as
+     * {@code seen} may have been stored as another value: its UTC date is one of 1582-10-15 to
+     * 1582-10-24, which the driver also makes of 1582-10-05 to 1582-10-14.
+     */
+    public static boolean mayBeShiftedByTheDriver(Instant seen) {
+        LocalDate utcDate = LocalDate.ofInstant(seen, ZoneOffset.UTC);
+        return !utcDate.isBefore(GREGORIAN_START) && utcDate.isBefore(GREGORIAN_START.plusDays(10));
+    }
+
+    private static final TimeZone UTC_ZONE = TimeZone.getTimeZone("UTC");
+    /** The first day of the Gregorian calendar in java.util's Julian/Gregorian hybrid (the driver's and Debezium's). */
+    static final LocalDate GREGORIAN_START = LocalDate.of(1582, 10, 15);
+
     /** money and smallmoney always carry four decimal places. */
     public static BigDecimal money(BigDecimal v) {
         return v.setScale(4, RoundingMode.UNNECESSARY);
@@ -114,21 +174,42 @@ public final class SqlServerValues {
                 return v == null ? null : uuid(v);
             }
             case DATE:
-                return rs.getObject(index, LocalDate.class);
-            case TIME: {
-                LocalTime v = rs.getObject(index, LocalTime.class);
-                return v == null ? null : micros(v);
-            }
-            case DATETIME: {
-                LocalDateTime v = rs.getObject(index, LocalDateTime.class);
-                return v == null ? null : micros(v);
-            }
-            case DATETIMEOFFSET: {
-                OffsetDateTime v = rs.getObject(index, OffsetDateTime.class);
-                return v == null ? null : instant(v);
-            }
+            case TIME:
+            case DATETIME:
+            case DATETIMEOFFSET:
+                return temporal(read, rs.getObject(index, driverClass(read)));
             default:
                 throw new IllegalArgumentException("no reader for " + read);
         }
+    }
+
+    /**
+     * The class the full load asks the driver for, a {@code java.time} one: the column's select
+     * expression is its own value, or for datetimeoffset its UTC form (a datetime2).
+     */
+    static Class<?> driverClass(SqlServerTypes.Read read) {
+        return switch (read) {
+            case DATE -> LocalDate.class;
+            case TIME -> LocalTime.class;
+            case DATETIME, DATETIMEOFFSET -> LocalDateTime.class;
+            default -> throw new IllegalArgumentException(read + " is not temporal");
+        };
+    }
+
+    /**
+     * The full load's conversion of what the driver returned for a temporal column as {@link
+     * #driverClass}: microseconds, and a datetimeoffset as its instant. Null stays null.
+     */
+    public static Object temporal(SqlServerTypes.Read read, Object v) {
+        if (v == null) {
+            return null;
+        }
+        return switch (read) {
+            case DATE -> (LocalDate) v;
+            case TIME -> micros((LocalTime) v);
+            case DATETIME -> micros((LocalDateTime) v);
+            case DATETIMEOFFSET -> utcInstant((LocalDateTime) v);
+            default -> throw new IllegalArgumentException(read + " is not temporal");
+        };
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.sqlserver;
 
+import dev.ferry.core.SourceException;
 import dev.ferry.core.model.TableId;
 import dev.ferry.core.spi.Assessment;
 import dev.ferry.core.spi.Assessment.Finding;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SqlServerAssessmentTest {
 
@@ -89,6 +91,38 @@ class SqlServerAssessmentTest {
                 + "PostgreSQL keeps microseconds");
         assertThat(find(a, "database shop", "max text repl size").fix()).isEqualTo("EXEC sp_configure 'max text repl size', -1; RECONFIGURE");
         assertThat(a.worst()).isEqualTo(Status.WARN);
+    }
+
+    @Test
+    @DisplayName("when a key column has 7 fractional digits, then every mode fails it and the start refuses it in the same words")
+    void lossyKeyColumn() {
+        SqlServerCatalog.Table readings = table(ORDERS, true, true, true, c("id", "datetime2", 8, 7, false),
+                c("taken", "datetime2", 8, 7, false));
+        Map<TableId, List<SqlServerSource.CaptureInstance>> ci = Map.of(ORDERS, List.of(
+                new SqlServerSource.CaptureInstance(ORDERS, "dbo_orders", "", List.of("id", "taken"))));
+        for (CaptureMode mode : CaptureMode.values()) {
+            for (boolean cdc : new boolean[]{true, false}) {
+                Assessment a = SqlServerAssessment.assess(facts(db(true, true, "FULL"), true, true, ci), List.of(readings), mode, cdc);
+                Finding key = find(a, "dbo.orders.id", "key column type");
+                assertThat(key.status()).as("%s, cdc %s", mode, cdc).isEqualTo(Status.FAIL);
+                assertThat(key.detail()).isEqualTo("datetime2(7) is part of the key, and PostgreSQL keeps microseconds: keys that differ "
+                        + "only in the 7th fractional digit would become one row");
+                assertThat(key.fix()).isEqualTo("change the column to datetime2(6) (SQL Server rounds the values, and refuses when that "
+                        + "makes two keys equal; drop and re-create the key around the change), or leave the table out");
+                // not a key: carried truncated, with a warning
+                assertThat(a.findings()).noneMatch(f -> f.subject().equals("dbo.orders.taken") && f.status() == Status.FAIL);
+                assertThat(find(a, "dbo.orders.taken", "type").status()).isEqualTo(Status.WARN);
+            }
+        }
+        assertThatThrownBy(() -> SqlServerSource.refuseLossyKeys(List.of(readings.schema()), id -> readings))
+                .isInstanceOf(SourceException.class)
+                .hasMessage("table dbo.orders, column id: datetime2(7) is part of the key, and PostgreSQL keeps microseconds: keys that "
+                        + "differ only in the 7th fractional digit would become one row; change the column to datetime2(6) (SQL Server "
+                        + "rounds the values, and refuses when that makes two keys equal; drop and re-create the key around the change), "
+                        + "or leave the table out");
+        SqlServerCatalog.Table fine = table(ORDERS, true, true, true, c("id", "datetime2", 8, 6, false), c("taken", "datetime2", 8, 7, false));
+        SqlServerSource.refuseLossyKeys(List.of(fine.schema()), id -> fine);
+        assertThat(SqlServerAssessment.lossyKeys(fine, fine.schema().primaryKey())).isEmpty();
     }
 
     @Test

@@ -35,7 +35,9 @@ class SqlServerCdcStreamTest {
                 .containsEntry("table.include.list", "dbo\\.every_type,dbo\\.ferry_sync_marker")
                 .containsEntry("max.batch.size", "5000")
                 .containsEntry("poll.interval.ms", "500")
-                .containsEntry("event.converting.failure.handling.mode", "fail");
+                .containsEntry("event.converting.failure.handling.mode", "fail")
+                .containsEntry("converters", "ferry_datetimeoffset")
+                .containsEntry("ferry_datetimeoffset.type", DateTimeOffsetConverter.class.getName());
         assertThat(SqlServerCdcStream.partition("orders", "shop")).isEqualTo(Map.of("server", "ferry-orders", "database", "shop"));
     }
 

@@ -18,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.TimeZone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -131,6 +132,89 @@ class SqlServerFullLoadAndCdcIT extends SqlServerIntegrationTest {
                 Rows.assertSame(schema(source, id), expected, Rows.target(pg, schema(source, id)));
             }
             assertThat(task.status().state()).isNotEqualTo(TaskState.FAILED);
+        }
+    }
+
+    static final String TEMPORAL_EDGES = """
+            CREATE TABLE dbo.temporal_edges (
+              id int NOT NULL PRIMARY KEY,
+              dt date, t7 time(7), dtm datetime, sdt smalldatetime, dt2 datetime2(7), dto datetimeoffset(7))""";
+
+    /**
+     * Values the driver's java.sql objects cannot carry exactly in America/New_York: 02:30 on the
+     * day it springs forward, 03:30 (which the driver also makes of 02:30), days before 1583 and
+     * around the calendar change, datetimeoffset before 1970 with a fraction; and the extremes.
+     */
+    static final String TEMPORAL_ROWS = "INSERT INTO dbo.temporal_edges (id, dt, t7, dtm, sdt, dt2, dto) VALUES "
+            + "(1, '2024-03-10', '02:30:00.5', '2024-03-10 02:30:00.003', '2024-03-10 02:30', '2024-03-10 02:30:00.1234567', "
+            + "'2024-03-10 02:30:00.5 -05:00'), "
+            + "(2, '2024-03-10', '03:30:00', '2024-03-10 03:30:00', '2024-03-10 03:30', '2024-03-10 03:30:00.1234567', "
+            + "'2024-03-10 03:30:00 -04:00'), "
+            + "(3, '1969-12-31', '23:59:59.5', '1969-12-31 23:59:59.997', '1969-12-31 23:59', '1969-12-31 23:59:59.9999999', "
+            + "'1969-12-31 20:59:59.5 -03:00'), "
+            + "(4, '1582-10-10', '12:00:00', '1753-01-01 00:00:00', '1900-01-01 00:00', '1582-10-14 23:59:59.9999999', "
+            + "'1582-10-10 12:00:00 +00:00'), "
+            + "(5, '1582-10-20', '00:00:00.0000001', '1753-01-01 00:00:00.003', '1900-01-01 00:01', '1582-10-04 12:00:00.1', "
+            + "'1500-02-28 23:30:00 -01:00'), "
+            + "(6, '0001-01-01', '00:00:00', '1753-01-01 00:00:00', '1900-01-01 00:00', '0001-01-01 00:00:00.1234567', "
+            + "'0001-01-01 00:00:00.1234567 +00:00'), "
+            + "(7, '9999-12-31', '23:59:59.9999999', '9999-12-31 23:59:59.997', '2079-06-06 23:59', '9999-12-31 23:59:59.9999999', "
+            + "'9999-12-31 23:59:59.9999999 +14:00')";
+
+    @Test
+    @DisplayName("when the JVM's default zone has daylight saving time, then gap, pre-1970 and pre-1583 values arrive exactly through both paths")
+    void temporalEdgesInANonUtcJvm() throws Exception {
+        TimeZone saved = TimeZone.getDefault();
+        // as a service embedding Ferry may run: the driver and Debezium build java.sql values in this zone
+        TimeZone.setDefault(TimeZone.getTimeZone("America/New_York"));
+        try {
+            String db = SqlServerTestServer.newDatabase("temporal_edges");
+            SqlServerTestServer.exec(db, TEMPORAL_EDGES, TEMPORAL_ROWS);
+            SqlServerTestServer.enableCdc(db, "temporal_edges");
+            String dst = target.newDatabase();
+            EndpointConfig source = SqlServerTestServer.source(db, CaptureMode.CDC);
+            TableId id = new TableId("dbo", "temporal_edges");
+            try (FerryTask task = Ferry.task("temporal-edges").source(source).target(target.endpoint(dst))
+                    .migrationType(MigrationType.FULL_LOAD_AND_CDC).build()) {
+                task.start();
+                assertThat(task.awaitFullLoad(Duration.ofMinutes(2))).as("full load").isTrue();
+                try (Connection pg = target.connect(dst)) {
+                    Rows.assertSame(schema(source, id), Rows.source(source, id), Rows.target(pg, schema(source, id)));
+                }
+                // the same values again through change capture: inserted, and updated onto other such values
+                SqlServerTestServer.exec(db,
+                        "INSERT INTO dbo.temporal_edges (id, dt, t7, dtm, sdt, dt2, dto) "
+                                + "SELECT id + 100, dt, t7, dtm, sdt, dt2, dto FROM dbo.temporal_edges",
+                        "UPDATE dbo.temporal_edges SET dt2 = '2024-03-10 02:45:00.7654321', dtm = '2024-03-10 02:59:59.997', "
+                                + "dt = '1582-10-12', dto = '1969-12-31 23:59:59.1 +00:00' WHERE id IN (3, 103)",
+                        "UPDATE dbo.temporal_edges SET dt2 = '1969-12-31 23:59:59.5' WHERE id IN (1, 101)");
+                assertThat(task.awaitInSync(Duration.ofMinutes(2))).as("in sync").isTrue();
+                try (Connection pg = target.connect(dst)) {
+                    List<Object[]> expected = Rows.source(source, id);
+                    assertThat(expected).hasSize(14);
+                    Rows.assertSame(schema(source, id), expected, Rows.target(pg, schema(source, id)));
+                    // and what both paths hold, as PostgreSQL prints it
+                    try (Statement st = pg.createStatement(); ResultSet rs = st.executeQuery(
+                            "SELECT id, dt::text, dtm::text, dt2::text, (dto AT TIME ZONE 'UTC')::text FROM dbo.temporal_edges "
+                                    + "WHERE id IN (2, 3, 4, 5, 102, 103) ORDER BY id")) {
+                        List<String> rows = new java.util.ArrayList<>();
+                        while (rs.next()) {
+                            rows.add(rs.getInt(1) + " " + rs.getString(2) + " " + rs.getString(3) + " " + rs.getString(4) + " "
+                                    + rs.getString(5));
+                        }
+                        assertThat(rows).containsExactly(
+                                "2 2024-03-10 2024-03-10 03:30:00 2024-03-10 03:30:00.123456 2024-03-10 07:30:00",
+                                "3 1582-10-12 2024-03-10 02:59:59.997 2024-03-10 02:45:00.765432 1969-12-31 23:59:59.1",
+                                "4 1582-10-10 1753-01-01 00:00:00 1582-10-14 23:59:59.999999 1582-10-10 12:00:00",
+                                "5 1582-10-20 1753-01-01 00:00:00.003 1582-10-04 12:00:00.1 1500-03-01 00:30:00",
+                                "102 2024-03-10 2024-03-10 03:30:00 2024-03-10 03:30:00.123456 2024-03-10 07:30:00",
+                                "103 1582-10-12 2024-03-10 02:59:59.997 2024-03-10 02:45:00.765432 1969-12-31 23:59:59.1");
+                    }
+                }
+                assertThat(task.status().state()).isNotEqualTo(TaskState.FAILED);
+            }
+        } finally {
+            TimeZone.setDefault(saved);
         }
     }
 

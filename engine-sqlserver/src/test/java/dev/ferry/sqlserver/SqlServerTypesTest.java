@@ -68,6 +68,25 @@ class SqlServerTypesTest {
         assertThat(dto.fidelity()).isEqualTo(LOSSY);
         assertThat(dto.note()).contains("offset is not").contains("truncated");
         assertThat(map("datetimeoffset", 8, 26, 0).note()).doesNotContain("truncated");
+        // read in its UTC form, a datetime2 the driver converts without calendars (SqlServerValuesTest)
+        assertThat(dto.expression()).isEqualTo("CAST(SWITCHOFFSET([c], '+00:00') AS datetime2(7))");
+        assertThat(map("datetimeoffset", 8, 26, 0).expression()).isEqualTo("CAST(SWITCHOFFSET([c], '+00:00') AS datetime2(7))");
+        assertThat(dto.read()).isEqualTo(SqlServerTypes.Read.DATETIMEOFFSET);
+        assertThat(map("datetime2", 8, 27, 7).expression()).isEqualTo("[c]");
+    }
+
+    @Test
+    @DisplayName("when a key column would lose its 7th fractional digit, then it cannot be a key, with the way out")
+    void lossyKeys() {
+        for (String t : new String[]{"time", "datetime2", "datetimeoffset"}) {
+            assertThat(SqlServerTypes.lossyKey(col(t, 8, 27, 7))).as(t)
+                    .isEqualTo(t + "(7) is part of the key, and PostgreSQL keeps microseconds: keys that differ only in the 7th "
+                            + "fractional digit would become one row");
+            assertThat(SqlServerTypes.lossyKeyFix(col(t, 8, 27, 7))).startsWith("change the column to " + t + "(6)");
+            assertThat(SqlServerTypes.lossyKey(col(t, 8, 27, 6))).as(t).isNull();
+        }
+        assertThat(SqlServerTypes.lossyKey(col("datetime", 8, 23, 3))).isNull();
+        assertThat(SqlServerTypes.lossyKey(col("decimal", 17, 38, 7))).isNull();
     }
 
     @Test
