@@ -347,8 +347,8 @@ final class SqlServerAssessment {
 
     /**
      * A FAIL per key column that would lose its 7th fractional digit ({@link SqlServerTypes#lossyKey}),
-     * whether changes are captured or not: the full load would fail on a duplicate key. The start
-     * of a task refuses the same columns with the same words ({@link #lossyKeyProblems}).
+     * whether changes are captured or not: the full load would fail on a duplicate key. A full-load-only
+     * task refuses the same columns with the same words ({@link SqlServerSource#refuseLossyKeys}).
      */
     static List<Finding> lossyKeys(SqlServerCatalog.Table t, List<String> keyColumns) {
         List<Finding> out = new ArrayList<>();
@@ -359,15 +359,6 @@ final class SqlServerAssessment {
         return out;
     }
 
-    /** {@link #lossyKeys} as the messages a task refuses to start with. */
-    static List<String> lossyKeyProblems(SqlServerCatalog.Table t, List<String> keyColumns) {
-        List<String> out = new ArrayList<>();
-        for (NativeColumn c : keyColumns(t, keyColumns)) {
-            out.add("table " + t.id() + ", column " + c.name() + ": " + SqlServerTypes.lossyKey(c) + "; "
-                    + SqlServerTypes.lossyKeyFix(c));
-        }
-        return out;
-    }
 
     private static List<NativeColumn> keyColumns(SqlServerCatalog.Table t, List<String> keyColumns) {
         List<NativeColumn> out = new ArrayList<>();

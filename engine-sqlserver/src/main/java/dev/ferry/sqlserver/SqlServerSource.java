@@ -156,9 +156,11 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
     @Override
     public CdcMark markCdcStart(String taskName, List<TableSchema> tables) {
         List<TableSchema> captured = captured(tables);
-        DatabaseInfo db = databaseInfo();
-        SqlServerPosition position = mode == CaptureMode.CDC ? startHandoffs(taskName, db, markCdc(taskName, db, captured), captured)
-                : markChangeTracking(db, captured);
+        SqlServerAssessment.Facts facts = requireReady(tables);
+        DatabaseInfo db = facts.database();
+        SqlServerPosition position = mode == CaptureMode.CDC
+                ? startHandoffs(taskName, markCdc(taskName, db, facts.captureInstances(), captured), captured)
+                : markChangeTracking();
         LOG.info("task {}: changes from {} on ({} table(s) captured by {})", taskName, position.describe(), captured.size(),
                 mode.option());
         return new CdcMark() {
@@ -194,8 +196,8 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
         return result;
     }
 
-    private SqlServerPosition markCdc(String taskName, DatabaseInfo db, List<TableSchema> tables) {
-        Map<TableId, List<CaptureInstance>> instances = checkCdcReady(db, tables, null);
+    private SqlServerPosition markCdc(String taskName, DatabaseInfo db, Map<TableId, List<CaptureInstance>> instances,
+                                      List<TableSchema> tables) {
         try (Connection c = connector.pooled(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(SqlServerSql.MAX_LSN)) {
             rs.next();
             byte[] max = rs.getBytes(1);
@@ -207,18 +209,31 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
     }
 
     /**
-     * MS-CDC: fails unless the sync marker table is captured and, when keyless tables are selected,
-     * snapshot isolation is allowed ({@link SyncMarker#findings}); then gives each keyless table a
-     * marker token for its hand-over ({@link KeylessSnapshot}), kept in the mark's position.
+     * Refuses to capture changes of {@code tables} on every FAIL finding of the assessment, in the
+     * words {@code ferry assess} prints them: the readiness rules live there, once. Returns the
+     * facts read.
      */
-    private SqlServerPosition startHandoffs(String taskName, DatabaseInfo db, SqlServerPosition mark, List<TableSchema> tables) {
+    SqlServerAssessment.Facts requireReady(List<TableSchema> tables) {
+        SqlServerAssessment.Facts facts = SqlServerAssessment.facts(this);
+        String failures = SqlServerAssessment.assess(facts, SqlServerAssessment.selected(this, tables), mode, true).failureMessage();
+        if (failures != null) {
+            throw new SourceException(failures);
+        }
+        return facts;
+    }
+
+    /**
+     * MS-CDC: gives each keyless table a marker token for its hand-over ({@link KeylessSnapshot}),
+     * kept in the mark's position. (The assessment has required the marker table and, for keyless
+     * tables, snapshot isolation: {@link SyncMarker#findings}.)
+     */
+    private SqlServerPosition startHandoffs(String taskName, SqlServerPosition mark, List<TableSchema> tables) {
         List<TableId> keyless = new ArrayList<>();
         for (TableSchema t : tables) {
             if (!t.hasPrimaryKey()) {
                 keyless.add(t.id());
             }
         }
-        SyncMarker.requireReady(db, captureInstances(), keyless);
         keylessLoads.clear();
         Map<TableId, KeylessHandoff> handoffs = new TreeMap<>();
         for (TableId t : keyless) {
@@ -230,12 +245,9 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
     }
 
     /**
-     * MS-CDC: where the stream starts: {@code from} with the hand-overs of keyless tables resolved;
-     * fails unless the sync marker table is captured.
+     * MS-CDC: where the stream starts: {@code from} with the hand-overs of keyless tables resolved.
      */
-    private SqlServerPosition.Cdc streamFrom(String taskName, SqlServerPosition.Cdc from) {
-        Map<TableId, List<CaptureInstance>> instances = captureInstances();
-        SyncMarker.requireReady(databaseInfo(), instances, List.of());
+    private SqlServerPosition.Cdc streamFrom(String taskName, SqlServerPosition.Cdc from, Map<TableId, List<CaptureInstance>> instances) {
         return KeylessSnapshot.resolve(connector, taskName, from, instances.get(SyncMarker.TABLE));
     }
 
@@ -267,72 +279,28 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
     }
 
     /**
-     * Fails with the fix unless CDC is on for the database and every table, capturing every
-     * selected column, and, when resuming from {@code from} (null for a new start), unless a
-     * capture instance of each table covers that position. Returns the capture instances read.
+     * Fails, when resuming from {@code from}, unless a capture instance of each table covers that
+     * position ({@link SqlServerCdcStream#uncovered}). Not an assessment rule: it depends on the
+     * position, which only a task has.
      */
-    Map<TableId, List<CaptureInstance>> checkCdcReady(DatabaseInfo db, List<TableSchema> tables, SqlServerPosition.Cdc from) {
-        checkLossyKeys(tables);
-        if (!db.cdcEnabled()) {
-            throw new SourceException("CDC is not enabled on database " + db.name() + "; run ferry prepare-source TASK.yaml --cdc "
-                    + "(or EXEC sys.sp_cdc_enable_db), or use captureMode: change-tracking");
+    static void requireCovered(Map<TableId, List<CaptureInstance>> instances, List<TableSchema> tables, SqlServerPosition.Cdc from) {
+        if (from.commitLsn() == null) {
+            return;
         }
-        Map<TableId, List<CaptureInstance>> instances = captureInstances();
         List<String> problems = new ArrayList<>();
-        List<String> notCaptured = new ArrayList<>();
         for (TableSchema t : tables) {
-            List<CaptureInstance> list = instances.get(t.id());
-            if (list == null || list.isEmpty()) {
-                notCaptured.add(t.id().toString());
-                continue;
+            List<Lsn> starts = new ArrayList<>();
+            for (CaptureInstance ci : instances.getOrDefault(t.id(), List.of())) {
+                starts.add(ci.startLsn().isEmpty() ? null : Lsn.parse(ci.startLsn()));
             }
-            CaptureInstance newest = list.get(list.size() - 1);
-            for (String column : t.columnNames()) {
-                if (!newest.columns().contains(column)) {
-                    problems.add("table " + t.id() + ": column " + column + " is not captured by capture instance "
-                            + newest.name() + ". " + SqlServerSql.newCaptureInstanceAdvice(t.id()));
-                }
-            }
-            if (from != null && from.commitLsn() != null) {
-                List<Lsn> starts = new ArrayList<>();
-                for (CaptureInstance ci : list) {
-                    starts.add(ci.startLsn().isEmpty() ? null : Lsn.parse(ci.startLsn()));
-                }
-                String uncovered = SqlServerCdcStream.uncovered(t.id(), from.commitLsn(), starts);
-                if (uncovered != null) {
-                    problems.add(uncovered);
-                }
-            }
-        }
-        if (!notCaptured.isEmpty()) {
-            problems.add(0, "CDC is not enabled on table(s) " + String.join(", ", notCaptured)
-                    + "; run ferry prepare-source TASK.yaml --cdc (or EXEC sys.sp_cdc_enable_table for each)");
-        }
-        for (TableSchema t : tables) {
-            SqlServerCatalog.Table info = table(t.id());
-            if (!t.hasPrimaryKey() && SqlServerAssessment.hasLob(info)) {
-                problems.add("table " + t.id() + " has no key and has LOB columns: SQL Server CDC writes NULL for LOB columns in "
-                        + "old row images, so its updates and deletes cannot be matched; add a primary key, or load it with a "
-                        + "full-load task");
-            }
-            for (int i = 0; i < info.columns().size(); i++) {
-                NativeColumn c = info.columns().get(i);
-                if (t.columnIndex(c.name()) < 0) {
-                    continue;
-                }
-                if (!info.mappings().get(i).cdcCapable()) {
-                    problems.add("table " + t.id() + ": column " + c.name() + " of type " + c.declaration()
-                            + " cannot be replicated through MS-CDC; use captureMode: change-tracking, or leave the table out");
-                } else if (c.computed()) {
-                    problems.add("table " + t.id() + ": column " + c.name() + " is computed, and SQL Server CDC records NULL for "
-                            + "computed columns; use captureMode: change-tracking, or leave the table out");
-                }
+            String uncovered = SqlServerCdcStream.uncovered(t.id(), from.commitLsn(), starts);
+            if (uncovered != null) {
+                problems.add(uncovered);
             }
         }
         if (!problems.isEmpty()) {
             throw new SourceException(String.join("; ", problems));
         }
-        return instances;
     }
 
     /**
@@ -344,53 +312,23 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
     }
 
     static void refuseLossyKeys(List<TableSchema> tables, java.util.function.Function<TableId, SqlServerCatalog.Table> catalog) {
-        List<String> problems = new ArrayList<>();
+        List<Assessment.Finding> findings = new ArrayList<>();
         for (TableSchema t : tables) {
-            problems.addAll(SqlServerAssessment.lossyKeyProblems(catalog.apply(t.id()), t.primaryKey()));
+            findings.addAll(SqlServerAssessment.lossyKeys(catalog.apply(t.id()), t.primaryKey()));
         }
-        if (!problems.isEmpty()) {
-            throw new SourceException(String.join("; ", problems));
+        String failures = new Assessment(findings).failureMessage();
+        if (failures != null) {
+            throw new SourceException(failures);
         }
     }
 
-    private SqlServerPosition markChangeTracking(DatabaseInfo db, List<TableSchema> tables) {
-        checkChangeTrackingReady(db, tables);
+    private SqlServerPosition markChangeTracking() {
         try (Connection c = connector.pooled(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(SqlServerSql.CT_CURRENT_VERSION)) {
             rs.next();
             return new SqlServerPosition.ChangeTracking(rs.getLong(1));
         } catch (SQLException e) {
             throw connector.failure("reading CHANGE_TRACKING_CURRENT_VERSION() failed", e);
-        }
-    }
-
-    void checkChangeTrackingReady(DatabaseInfo db, List<TableSchema> tables) {
-        checkLossyKeys(tables);
-        if (!db.changeTracking()) {
-            throw new SourceException("Change Tracking is not enabled on database " + db.name()
-                    + "; run ferry prepare-source TASK.yaml --change-tracking");
-        }
-        List<String> keyless = new ArrayList<>();
-        List<String> untracked = new ArrayList<>();
-        for (TableSchema t : tables) {
-            SqlServerCatalog.Table info = table(t.id());
-            if (info.keyKind() != SqlServerCatalog.KeyKind.PRIMARY_KEY) {
-                keyless.add(t.id().toString());
-            } else if (!info.changeTracking()) {
-                untracked.add(t.id().toString());
-            }
-        }
-        List<String> problems = new ArrayList<>();
-        if (!keyless.isEmpty()) {
-            problems.add("Change Tracking needs a primary key; table(s) " + String.join(", ", keyless)
-                    + " have none: add one, use captureMode: cdc, or leave them out");
-        }
-        if (!untracked.isEmpty()) {
-            problems.add("Change Tracking is not enabled on table(s) " + String.join(", ", untracked)
-                    + "; run ferry prepare-source TASK.yaml --change-tracking");
-        }
-        if (!problems.isEmpty()) {
-            throw new SourceException(String.join("; ", problems));
         }
     }
 
@@ -448,15 +386,16 @@ public final class SqlServerSource implements AssessableSource, PreparableSource
                 throw new SourceException("task " + taskName + " started in MS-CDC mode; its position cannot be continued by "
                         + mode.option() + ": reload the task (ferry run --reload)");
             }
-            checkCdcReady(databaseInfo(), captured, cdc);
-            return SqlServerCdcStream.open(taskName, connector.endpoint(), captured, streamFrom(taskName, cdc), batch, poll);
+            Map<TableId, List<CaptureInstance>> instances = requireReady(tables).captureInstances();
+            requireCovered(instances, captured, cdc);
+            return SqlServerCdcStream.open(taskName, connector.endpoint(), captured, streamFrom(taskName, cdc, instances), batch, poll);
         }
         SqlServerPosition.ChangeTracking ct = (SqlServerPosition.ChangeTracking) from;
         if (mode != CaptureMode.CHANGE_TRACKING) {
             throw new SourceException("task " + taskName + " started in Change Tracking mode; its position cannot be continued "
                     + "by " + mode.option() + ": reload the task (ferry run --reload)");
         }
-        checkChangeTrackingReady(databaseInfo(), captured);
+        requireReady(tables);
         List<ChangeTrackingStream.Reader> readers = new ArrayList<>();
         for (TableSchema t : captured) {
             readers.add(changeTrackingReader(table(t.id()), t));

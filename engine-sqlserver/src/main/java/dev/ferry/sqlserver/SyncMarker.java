@@ -2,6 +2,7 @@ package dev.ferry.sqlserver;
 
 import dev.ferry.core.SourceException;
 import dev.ferry.core.model.TableId;
+import dev.ferry.core.spi.Assessment;
 import dev.ferry.core.spi.Assessment.Finding;
 import dev.ferry.core.spi.Assessment.Status;
 import dev.ferry.debezium.RecordConverter;
@@ -100,14 +101,9 @@ final class SyncMarker {
     /** Fails, in the words of {@link #findings}, unless all of them pass. */
     static void requireReady(SqlServerSource.DatabaseInfo db, Map<TableId, List<SqlServerSource.CaptureInstance>> instances,
                              List<TableId> keyless) {
-        List<String> failures = new ArrayList<>();
-        for (Finding f : findings(db, instances, keyless)) {
-            if (f.status() == Status.FAIL) {
-                failures.add(f.subject() + ": " + f.detail() + "; fix: " + f.fix());
-            }
-        }
-        if (!failures.isEmpty()) {
-            throw new SourceException(String.join("; ", failures));
+        String failures = new Assessment(findings(db, instances, keyless)).failureMessage();
+        if (failures != null) {
+            throw new SourceException(failures);
         }
     }
 }

@@ -116,8 +116,8 @@ class SqlServerAssessmentTest {
         }
         assertThatThrownBy(() -> SqlServerSource.refuseLossyKeys(List.of(readings.schema()), id -> readings))
                 .isInstanceOf(SourceException.class)
-                .hasMessage("table dbo.orders, column id: datetime2(7) is part of the key, and PostgreSQL keeps microseconds: keys that "
-                        + "differ only in the 7th fractional digit would become one row; change the column to datetime2(6) (SQL Server "
+                .hasMessage("dbo.orders.id: datetime2(7) is part of the key, and PostgreSQL keeps microseconds: keys that "
+                        + "differ only in the 7th fractional digit would become one row; fix: change the column to datetime2(6) (SQL Server "
                         + "rounds the values, and refuses when that makes two keys equal; drop and re-create the key around the change), "
                         + "or leave the table out");
         SqlServerCatalog.Table fine = table(ORDERS, true, true, true, c("id", "datetime2", 8, 6, false), c("taken", "datetime2", 8, 7, false));

@@ -258,7 +258,7 @@ class SqlServerChangeTrackingIT extends SqlServerIntegrationTest {
             task.start();
             assertThat(task.awaitFinished(Duration.ofMinutes(1))).isTrue();
             assertThat(task.status().state()).isEqualTo(TaskState.FAILED);
-            assertThat(task.status().error()).contains("Change Tracking needs a primary key; table(s) dbo.log have none");
+            assertThat(task.status().error()).contains("dbo.log: none: Change Tracking cannot track a table without a primary key");
         }
     }
 }

@@ -43,6 +43,22 @@ public record Assessment(List<Finding> findings) {
         return worst;
     }
 
+    /**
+     * Every {@link Status#FAIL} finding as {@code subject: detail; fix: fix}, joined by
+     * {@code "; "}: the words a source refuses to start a task with, the same {@code ferry assess}
+     * prints. Null when nothing failed.
+     */
+    public String failureMessage() {
+        StringBuilder sb = new StringBuilder();
+        for (Finding f : findings) {
+            if (f.status() == Status.FAIL) {
+                sb.append(sb.isEmpty() ? "" : "; ").append(f.subject()).append(": ").append(f.detail())
+                        .append(f.fix().isEmpty() ? "" : "; fix: " + f.fix());
+            }
+        }
+        return sb.isEmpty() ? null : sb.toString();
+    }
+
     public long count(Status status) {
         return findings.stream().filter(f -> f.status() == status).count();
     }
