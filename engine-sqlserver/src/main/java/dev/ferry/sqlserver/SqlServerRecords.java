@@ -6,6 +6,8 @@ import dev.ferry.core.model.Column;
 import dev.ferry.core.model.LogicalType;
 import dev.ferry.core.model.TableId;
 import dev.ferry.core.model.TableSchema;
+import dev.ferry.debezium.ChangeEnvelope;
+import dev.ferry.debezium.ConnectorTime;
 import dev.ferry.debezium.RecordConverter;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
@@ -113,14 +115,15 @@ final class SqlServerRecords implements RecordConverter {
 
     @Override
     public Result convert(SourceRecord record) {
-        if (!(record.value() instanceof Struct envelope) || envelope.schema().field("op") == null) {
+        ChangeEnvelope change = ChangeEnvelope.of(record);
+        if (change == null) {
             return PositionOnly.INSTANCE; // heartbeat or tombstone
         }
-        String op = envelope.getString("op");
-        Struct source = envelope.getStruct("source");
-        TableId table = new TableId(source.getString("schema"), source.getString("table"));
+        String op = change.op();
+        Struct source = change.source();
+        TableId table = change.table();
         if (SyncMarker.TABLE.equals(table)) {
-            return SyncMarker.convert(envelope, taskName);
+            return SyncMarker.convert(change.envelope(), taskName);
         }
         TableSchema schema = tables.get(table);
         if (schema == null) {
@@ -129,10 +132,9 @@ final class SqlServerRecords implements RecordConverter {
         if (KeylessHandoff.inSnapshot(handoffs, table, source)) {
             return PositionOnly.INSTANCE; // in the table's loaded snapshot already
         }
-        Long tsMs = source.getInt64("ts_ms");
-        long ts = tsMs == null ? 0 : tsMs;
-        Struct before = envelope.getStruct("before");
-        Struct after = envelope.getStruct("after");
+        long ts = change.sourceTimeMillis();
+        Struct before = change.before();
+        Struct after = change.after();
         ChangeEvent event = switch (op) {
             case "c", "r" -> new ChangeEvent.Insert(table, row(schema, after, source, NEW_IMAGE));
             case "u" -> new ChangeEvent.Update(table, before == null ? null : row(schema, before, source, OLD_IMAGE),
@@ -283,26 +285,12 @@ final class SqlServerRecords implements RecordConverter {
                 return LocalDate.parse(stripZone(v.toString()));
             case TIME:
                 if (v instanceof Number n) {
-                    return LocalTime.ofNanoOfDay(nanos(logical, n.longValue(), "io.debezium.time.Time", "io.debezium.time.MicroTime"))
-                            .truncatedTo(ChronoUnit.MICROS);
+                    return ConnectorTime.time(logical, n.longValue()).truncatedTo(ChronoUnit.MICROS);
                 }
                 return LocalTime.parse(stripZone(v.toString())).truncatedTo(ChronoUnit.MICROS);
             case TIMESTAMP:
                 if (v instanceof Number n) {
-                    long ns = n.longValue();
-                    long seconds;
-                    long fraction;
-                    if ("io.debezium.time.Timestamp".equals(logical)) {
-                        seconds = Math.floorDiv(ns, 1000L);
-                        fraction = Math.floorMod(ns, 1000L) * 1_000_000L;
-                    } else if ("io.debezium.time.MicroTimestamp".equals(logical)) {
-                        seconds = Math.floorDiv(ns, 1_000_000L);
-                        fraction = Math.floorMod(ns, 1_000_000L) * 1000L;
-                    } else {
-                        seconds = Math.floorDiv(ns, 1_000_000_000L);
-                        fraction = Math.floorMod(ns, 1_000_000_000L);
-                    }
-                    return LocalDateTime.ofEpochSecond(seconds, (int) fraction, ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+                    return ConnectorTime.timestamp(logical, n.longValue()).truncatedTo(ChronoUnit.MICROS);
                 }
                 return localDateTime(v.toString());
             case TIMESTAMPTZ:
@@ -331,13 +319,4 @@ final class SqlServerRecords implements RecordConverter {
         return t.endsWith("Z") ? t.substring(0, t.length() - 1) : t;
     }
 
-    private static long nanos(String logical, long value, String millisName, String microsName) {
-        if (millisName.equals(logical)) {
-            return value * 1_000_000L;
-        }
-        if (microsName.equals(logical)) {
-            return value * 1000L;
-        }
-        return value;
-    }
 }

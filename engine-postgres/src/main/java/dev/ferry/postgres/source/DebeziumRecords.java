@@ -8,6 +8,8 @@ import dev.ferry.core.model.TableId;
 import dev.ferry.core.model.TableSchema;
 import dev.ferry.core.model.TypeKind;
 import dev.ferry.core.model.Unchanged;
+import dev.ferry.debezium.ChangeEnvelope;
+import dev.ferry.debezium.ConnectorTime;
 import dev.ferry.debezium.RecordConverter;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
@@ -25,6 +27,7 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -69,32 +72,27 @@ final class DebeziumRecords implements RecordConverter {
 
     @Override
     public Result convert(SourceRecord record) {
-        Object value = record.value();
-        if (!(value instanceof Struct envelope)) {
-            return POSITION_ONLY; // heartbeat without a value, or a tombstone
+        ChangeEnvelope change = ChangeEnvelope.of(record);
+        if (change == null) {
+            return POSITION_ONLY; // heartbeat or tombstone
         }
-        Field opField = envelope.schema().field("op");
-        if (opField == null) {
-            return POSITION_ONLY; // heartbeat
-        }
-        String op = envelope.getString("op");
-        Struct source = envelope.getStruct("source");
+        String op = change.op();
         if ("m".equals(op)) {
-            Struct message = envelope.getStruct("message");
+            Struct message = change.envelope().getStruct("message");
             if (message != null && syncPrefix.equals(message.getString("prefix"))) {
                 byte[] content = RecordConverter.bytes(message.get("content"));
                 return new Marker(new String(content, StandardCharsets.UTF_8));
             }
             return POSITION_ONLY;
         }
-        TableId table = new TableId(source.getString("schema"), source.getString("table"));
+        TableId table = change.table();
         TableSchema schema = tables.get(table);
         if (schema == null) {
             return POSITION_ONLY; // a table of the publication the task does not replicate
         }
-        long ts = source.getInt64("ts_ms") == null ? 0 : source.getInt64("ts_ms");
-        Struct before = envelope.getStruct("before");
-        Struct after = envelope.getStruct("after");
+        long ts = change.sourceTimeMillis();
+        Struct before = change.before();
+        Struct after = change.after();
         ChangeEvent event = switch (op) {
             case "c", "r" -> new ChangeEvent.Insert(table, movedRow(schema, record, row(schema, after)));
             case "u" -> new ChangeEvent.Update(table, before == null ? null : beforeImage(schema, before), row(schema, after));
@@ -256,8 +254,7 @@ final class DebeziumRecords implements RecordConverter {
                 return LocalDate.parse(v.toString());
             case TIME:
                 if (v instanceof Number n) {
-                    return LocalTime.ofNanoOfDay(toMicros(logical, n.longValue(), "io.debezium.time.Time",
-                            "io.debezium.time.NanoTime") * 1000);
+                    return ConnectorTime.time(logical, n.longValue()).truncatedTo(ChronoUnit.MICROS);
                 }
                 return LocalTime.parse(v.toString());
             case TIMETZ:
@@ -273,9 +270,7 @@ final class DebeziumRecords implements RecordConverter {
                     if (raw <= (millis ? MINUS_INFINITY_MILLIS / 1000 : MINUS_INFINITY_MILLIS)) {
                         return LocalDateTime.MIN;
                     }
-                    long micros = toMicros(logical, raw, "io.debezium.time.Timestamp", "io.debezium.time.NanoTimestamp");
-                    return LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-                            (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC);
+                    return ConnectorTime.timestamp(logical, raw).truncatedTo(ChronoUnit.MICROS);
                 }
                 return LocalDateTime.parse(v.toString());
             case TIMESTAMPTZ:
@@ -294,19 +289,6 @@ final class DebeziumRecords implements RecordConverter {
         }
     }
 
-    /**
-     * The connector's adaptive precision: milliseconds for precision 0-3 ({@code millisName}),
-     * microseconds for 4-6, nanoseconds where {@code nanosName} says so.
-     */
-    private static long toMicros(String logical, long value, String millisName, String nanosName) {
-        if (millisName.equals(logical)) {
-            return Math.multiplyExact(value, 1000L);
-        }
-        if (nanosName.equals(logical)) {
-            return Math.floorDiv(value, 1000L);
-        }
-        return value;
-    }
 
     private static boolean isUnchanged(Object v) {
         if (v instanceof String s) {
