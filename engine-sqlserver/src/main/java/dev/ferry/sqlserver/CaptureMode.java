@@ -3,7 +3,7 @@ package dev.ferry.sqlserver;
 import java.util.Locale;
 
 /** How a SQL Server source captures changes. */
-public enum CaptureMode {
+enum CaptureMode {
     /** MS-CDC change tables, read by Debezium's SQL Server connector. */
     CDC("cdc"),
     /** Change Tracking: which keys changed, joined back to the tables for their values. */

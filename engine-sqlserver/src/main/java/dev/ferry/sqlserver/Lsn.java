@@ -8,7 +8,7 @@ import java.util.HexFormat;
  * text form is the one Debezium and SQL Server tools print, three hexadecimal groups of 8, 8 and
  * 4 digits: {@code 0000002a:00000c38:0003} (VLF sequence, log block offset, slot).
  */
-public record Lsn(byte[] bytes) implements Comparable<Lsn> {
+record Lsn(byte[] bytes) implements Comparable<Lsn> {
 
     public static final int SIZE = 10;
 

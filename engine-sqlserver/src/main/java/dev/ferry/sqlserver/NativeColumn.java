@@ -16,7 +16,7 @@ package dev.ferry.sqlserver;
  * @param columnSet   the XML column set of a table with sparse columns (not read: it repeats them)
  * @param generatedAlways a period column of a system-versioned table (0 none, 1 row start, 2 row end)
  */
-public record NativeColumn(String name, String typeName, String userType, int maxLength, int precision, int scale,
+record NativeColumn(String name, String typeName, String userType, int maxLength, int precision, int scale,
                            boolean nullable, boolean identity, boolean computed, boolean sparse, boolean columnSet,
                            int generatedAlways) {
 

@@ -18,7 +18,7 @@ import java.util.Map;
  * columns, keys) and assembled by pure code ({@link #assemble}), which the unit tests drive with
  * rows as the queries return them.
  */
-public final class SqlServerCatalog {
+final class SqlServerCatalog {
 
     /** Which key a table's rows are identified by. */
     public enum KeyKind { PRIMARY_KEY, UNIQUE_INDEX, NONE }

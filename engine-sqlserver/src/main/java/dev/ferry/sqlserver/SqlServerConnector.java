@@ -13,7 +13,7 @@ import java.util.Properties;
  * dedicated connections for long reads, all closed by {@link #close()} even mid-read, which is
  * how an abort stops them. Failures become one line naming the server, never the password.
  */
-public final class SqlServerConnector implements AutoCloseable {
+final class SqlServerConnector implements AutoCloseable {
 
     private final SqlServerEndpoint endpoint;
     private final Connections connections;

@@ -13,7 +13,7 @@ import java.util.Set;
  * login, and TLS settings. Connections are encrypted by default and the server certificate is
  * verified unless {@code trustServerCertificate} is set. {@link #toString()} never shows the password.
  */
-public record SqlServerEndpoint(String host, int port, String database, String user, String password,
+record SqlServerEndpoint(String host, int port, String database, String user, String password,
                                 String encrypt, boolean trustServerCertificate, String hostNameInCertificate,
                                 int connectTimeoutSeconds) {
 

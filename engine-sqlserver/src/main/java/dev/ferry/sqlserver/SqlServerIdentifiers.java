@@ -3,7 +3,7 @@ package dev.ferry.sqlserver;
 import dev.ferry.core.model.TableId;
 
 /** T-SQL quoting of names and literals. */
-public final class SqlServerIdentifiers {
+final class SqlServerIdentifiers {
 
     private SqlServerIdentifiers() {
     }

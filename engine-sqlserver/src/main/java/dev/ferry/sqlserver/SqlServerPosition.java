@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * offset maps, kept verbatim) or a Change Tracking version. Positions of the two modes never
  * compare: a task stays in the mode it started in.
  */
-public sealed interface SqlServerPosition extends SourcePosition {
+sealed interface SqlServerPosition extends SourcePosition {
 
     /**
      * An MS-CDC position. {@code commitLsn} null means "from the oldest change still in the change

@@ -41,7 +41,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * without a primary key is read in a snapshot taken at an exact position instead
  * ({@link KeylessSnapshot}); Change Tracking refuses such tables.
  */
-public final class SqlServerSource implements AssessableSource, PreparableSource {
+final class SqlServerSource implements AssessableSource, PreparableSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqlServerSource.class);
 

@@ -55,7 +55,7 @@ public final class SqlServerSourceFactory implements SourceFactory {
     }
 
     /** The source with its SQL Server-specific calls (catalog details, assessment, preparation). */
-    public SqlServerSource createSource(EndpointConfig config) {
+    SqlServerSource createSource(EndpointConfig config) {
         int batch = config.get("cdcBatchSize") == null ? 0 : Integer.parseInt(config.get("cdcBatchSize").trim());
         long poll = config.get("cdcPollMillis") == null ? 0 : Long.parseLong(config.get("cdcPollMillis").trim());
         return new SqlServerSource(SqlServerEndpoint.of(config), CaptureMode.parse(config.get("captureMode")), batch, poll);

@@ -16,7 +16,7 @@ import dev.ferry.core.model.TypeKind;
  * assessment before anything moves. A key column that would lose its 7th digit is refused
  * ({@link #lossyKey}): two keys that differ only in it would become one row.
  */
-public final class SqlServerTypes {
+final class SqlServerTypes {
 
     private SqlServerTypes() {
     }

@@ -29,7 +29,7 @@ import java.util.UUID;
  * {@code microsoft.sql.DateTimeOffset}, which Debezium's connector reads, are not exact everywhere;
  * {@link SqlServerRecords} and {@link DateTimeOffsetConverter} make the change stream agree with this.
  */
-public final class SqlServerValues {
+final class SqlServerValues {
 
     private SqlServerValues() {
     }
