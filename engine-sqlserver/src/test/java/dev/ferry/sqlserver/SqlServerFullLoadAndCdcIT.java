@@ -123,12 +123,13 @@ class SqlServerFullLoadAndCdcIT extends SqlServerIntegrationTest {
                             + "vmax = 'short now', dto = '2024-02-29 12:00:00 +05:30' WHERE id = 1",
                     "UPDATE dbo.every_type SET id = 30 WHERE id = 3",
                     "DELETE FROM dbo.every_type WHERE id = 2",
-                    "BEGIN TRANSACTION; UPDATE dbo.every_type SET i = i + 1 WHERE id > 10; DELETE FROM dbo.every_type WHERE id = 12; "
+                    // row 12, the minimum of every type inserted through CDC, stays for the comparison; the NULL row's copy goes
+                    "BEGIN TRANSACTION; UPDATE dbo.every_type SET i = i + 1 WHERE id > 10; DELETE FROM dbo.every_type WHERE id = 13; "
                             + "COMMIT");
             assertThat(task.awaitInSync(Duration.ofMinutes(2))).as("in sync").isTrue();
             try (Connection pg = target.connect(dst)) {
                 List<Object[]> expected = Rows.source(source, id);
-                assertThat(expected).hasSize(4);
+                assertThat(expected).hasSize(4).anyMatch(r -> Integer.valueOf(12).equals(r[0]));
                 Rows.assertSame(schema(source, id), expected, Rows.target(pg, schema(source, id)));
             }
             assertThat(task.status().state()).isNotEqualTo(TaskState.FAILED);
