@@ -3,6 +3,7 @@ package dev.ferry.debezium;
 import dev.ferry.core.SourceException;
 import dev.ferry.core.model.ChangeEvent;
 import dev.ferry.core.model.SourcePosition;
+import dev.ferry.core.model.TableId;
 import dev.ferry.core.spi.ChangeChunk;
 import dev.ferry.core.spi.ChangeStream;
 import io.debezium.engine.DebeziumEngine;
@@ -16,8 +17,10 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.SynchronousQueue;
@@ -56,6 +59,8 @@ public final class EngineChangeStream implements ChangeStream {
     private final DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private final ExecutorService executor;
     private final String taskName;
+    /** Per table added to a running task: its changes at or before this position are in its load. */
+    private final Map<TableId, SourcePosition> tableStarts = new ConcurrentHashMap<>();
     private ChangeChunk lastCommitted;
     /** The position of the last committed chunk: where a chunk that covers no complete record stays. */
     private SourcePosition lastPosition;
@@ -162,6 +167,9 @@ public final class EngineChangeStream implements ChangeStream {
                 throw ex;
             }
             if (result instanceof RecordConverter.Change c) {
+                if (!tableStarts.isEmpty() && inLoad(c.event().table(), e.record())) {
+                    continue;
+                }
                 events.add(c.event());
                 ts = Math.max(ts, c.sourceTimeMillis());
             } else if (result instanceof RecordConverter.Marker m) {
@@ -190,6 +198,22 @@ public final class EngineChangeStream implements ChangeStream {
         }
         committer.markBatchFinished();
         lastPosition = position;
+    }
+
+    /** True when the record's change is at or before the start of its table (so in the table's load). */
+    private boolean inLoad(TableId table, SourceRecord record) {
+        SourcePosition start = tableStarts.get(table);
+        return start != null && positions.of(record).compareTo(start) <= 0;
+    }
+
+    /**
+     * Every record's position is known here ({@link Positions#of}), so the changes of {@code table}
+     * up to {@code start} are dropped record by record: the hand-over is exact.
+     */
+    @Override
+    public boolean startTableAfter(TableId table, SourcePosition start) {
+        tableStarts.put(table, start);
+        return true;
     }
 
     /**
