@@ -61,6 +61,8 @@ public final class EngineChangeStream implements ChangeStream {
     private final String taskName;
     /** Per table added to a running task: its changes at or before this position are in its load. */
     private final Map<TableId, SourcePosition> tableStarts = new ConcurrentHashMap<>();
+    /** Opened by the task's first poll: no record is converted before the task said where its tables start. */
+    private final java.util.concurrent.CountDownLatch polled = new java.util.concurrent.CountDownLatch(1);
     private ChangeChunk lastCommitted;
     /** The position of the last committed chunk: where a chunk that covers no complete record stays. */
     private SourcePosition lastPosition;
@@ -155,6 +157,11 @@ public final class EngineChangeStream implements ChangeStream {
         if (batch.isEmpty()) {
             return;
         }
+        while (!polled.await(100, TimeUnit.MILLISECONDS)) {
+            if (closed) {
+                throw new InterruptedException("change stream closed");
+            }
+        }
         List<ChangeEvent> events = new ArrayList<>(batch.size());
         List<String> markers = new ArrayList<>();
         long ts = 0;
@@ -208,7 +215,8 @@ public final class EngineChangeStream implements ChangeStream {
 
     /**
      * Every record's position is known here ({@link Positions#of}), so the changes of {@code table}
-     * up to {@code start} are dropped record by record: the hand-over is exact.
+     * up to {@code start} are dropped record by record: the hand-over is exact. Records are
+     * converted only after the task's first {@link #poll}, so a start given before it applies to all.
      */
     @Override
     public boolean startTableAfter(TableId table, SourcePosition start) {
@@ -253,6 +261,7 @@ public final class EngineChangeStream implements ChangeStream {
         if (f != null) {
             throw f instanceof SourceException s ? s : new SourceException(label + " change capture failed: " + f.getMessage(), f);
         }
+        polled.countDown();
         return handover.poll(timeout, unit);
     }
 

@@ -184,11 +184,12 @@ public final class PostgresSource implements Source {
      * slot's exported snapshot at the start avoids this because the publication exists before the
      * slot). {@code ADD TABLE} alone does not wait for such writers. So, in one REPEATABLE READ
      * transaction: lock the tables in SHARE mode first (it waits for every open writer of them to
-     * end and holds new ones off), then add them, read the WAL position, and take the snapshot
-     * (the first query, after the lock); commit releases the writers. Every change to the tables
-     * is then either committed before the lock, so in the snapshot and decoded as unpublished or
-     * at a WAL position before the mark, or written after the commit, so published, after the
-     * mark, and not in the snapshot. The snapshot is imported by a second transaction that stays
+     * end and holds new ones off), then add them, read the WAL insert position (the mark), and take
+     * the snapshot (the first query, after the lock); commit releases the writers. Every change to
+     * the tables is then either committed before the lock, so in the snapshot and either decoded as
+     * unpublished or at a WAL position before the mark (the stream drops it), or written after the
+     * commit, so published, after the mark, and not in the snapshot: the hand-over is exact, keyless
+     * tables included, even when the tables were in the publication already (a previous attempt). The snapshot is imported by a second transaction that stays
      * open (re-exporting it) while the tables load, so the lock lasts milliseconds, not the load.
      */
     @Override
@@ -222,7 +223,10 @@ public final class PostgresSource implements Source {
                     }
                     long lsn;
                     String exported;
-                    try (ResultSet rs = st.executeQuery("SELECT (pg_current_wal_lsn() - '0/0')::bigint, pg_export_snapshot()")) {
+                    // the insert position, not pg_current_wal_lsn(): the write position lags behind records already
+                    // inserted (asynchronous commits), so a change in the snapshot could be found after the mark
+                    try (ResultSet rs = st.executeQuery("SELECT (pg_current_wal_insert_lsn() - '0/0')::bigint, "
+                            + "pg_export_snapshot()")) {
                         rs.next();
                         lsn = rs.getLong(1);
                         exported = rs.getString(2);
