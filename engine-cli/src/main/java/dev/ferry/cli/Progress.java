@@ -40,7 +40,8 @@ final class Progress implements AutoCloseable {
         long now = System.nanoTime();
         double seconds = Math.max(1e-3, (now - lastAt) / 1e9);
         lastAt = now;
-        if ("full load".equals(s.phase())) {
+        // tables load in the full load, and while CDC runs when they were selected after the task started
+        if ("full load".equals(s.phase()) || s.phase().startsWith("cdc")) {
             for (TableStats t : s.tables()) {
                 if (t.state() != TableState.FULL_LOAD) {
                     continue;
@@ -54,7 +55,8 @@ final class Progress implements AutoCloseable {
                 out.printf("  loading %-40s %,12d rows%s  %,.0f rows/s%n", key, t.fullLoadRows(), of,
                         (t.fullLoadRows() - before) / seconds);
             }
-        } else if ("cdc".equals(s.phase())) {
+        }
+        if (s.phase().startsWith("cdc")) {
             long changes = s.appliedChanges();
             double rate = lastChanges < 0 ? 0 : (changes - lastChanges) / seconds;
             lastChanges = changes;

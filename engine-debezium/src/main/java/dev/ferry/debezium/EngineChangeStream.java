@@ -3,6 +3,7 @@ package dev.ferry.debezium;
 import dev.ferry.core.SourceException;
 import dev.ferry.core.model.ChangeEvent;
 import dev.ferry.core.model.SourcePosition;
+import dev.ferry.core.model.TableId;
 import dev.ferry.core.spi.ChangeChunk;
 import dev.ferry.core.spi.ChangeStream;
 import io.debezium.engine.DebeziumEngine;
@@ -16,8 +17,10 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.SynchronousQueue;
@@ -60,6 +63,10 @@ public final class EngineChangeStream implements ChangeStream {
     private final SourcePosition from;
     /** Whether the first batch showed that the connector started from {@link #from}; engine thread only. */
     private boolean startChecked;
+    /** Per table added to a running task: its changes at or before this position are in its load. */
+    private final Map<TableId, SourcePosition> tableStarts = new ConcurrentHashMap<>();
+    /** Opened by the task's first poll: no record is converted before the task said where its tables start. */
+    private final java.util.concurrent.CountDownLatch polled = new java.util.concurrent.CountDownLatch(1);
     private ChangeChunk lastCommitted;
     /** The position of the last committed chunk: where a chunk that covers no complete record stays. */
     private SourcePosition lastPosition;
@@ -168,6 +175,11 @@ public final class EngineChangeStream implements ChangeStream {
                 throw e;
             }
         }
+        while (!polled.await(100, TimeUnit.MILLISECONDS)) {
+            if (closed) {
+                throw new InterruptedException("change stream closed");
+            }
+        }
         List<ChangeEvent> events = new ArrayList<>(batch.size());
         List<String> markers = new ArrayList<>();
         long ts = 0;
@@ -180,6 +192,9 @@ public final class EngineChangeStream implements ChangeStream {
                 throw ex;
             }
             if (result instanceof RecordConverter.Change c) {
+                if (!tableStarts.isEmpty() && inLoad(c.event().table(), e.record())) {
+                    continue;
+                }
                 events.add(c.event());
                 ts = Math.max(ts, c.sourceTimeMillis());
             } else if (result instanceof RecordConverter.Marker m) {
@@ -208,6 +223,23 @@ public final class EngineChangeStream implements ChangeStream {
         }
         committer.markBatchFinished();
         lastPosition = position;
+    }
+
+    /** True when the record's change is at or before the start of its table (so in the table's load). */
+    private boolean inLoad(TableId table, SourceRecord record) {
+        SourcePosition start = tableStarts.get(table);
+        return start != null && positions.of(record).compareTo(start) <= 0;
+    }
+
+    /**
+     * Every record's position is known here ({@link Positions#of}), so the changes of {@code table}
+     * up to {@code start} are dropped record by record: the hand-over is exact. Records are
+     * converted only after the task's first {@link #poll}, so a start given before it applies to all.
+     */
+    @Override
+    public boolean startTableAfter(TableId table, SourcePosition start) {
+        tableStarts.put(table, start);
+        return true;
     }
 
     /**
@@ -247,6 +279,7 @@ public final class EngineChangeStream implements ChangeStream {
         if (f != null) {
             throw f instanceof SourceException s ? s : new SourceException(label + " change capture failed: " + f.getMessage(), f);
         }
+        polled.countDown();
         return handover.poll(timeout, unit);
     }
 

@@ -76,26 +76,69 @@ class SourceProblemsIT extends EmbeddedPostgresTest {
         }
     }
 
+    private static final TableMappings ONLY_A = TableMappings.parse("""
+            {"rules": [{"rule-type": "selection", "rule-id": "1", "rule-action": "include",
+              "object-locator": {"schema-name": "public", "table-name": "a"}}]}""", "a.json");
+
     @Test
-    @DisplayName("when the selection grows while a task is in CDC, then resuming names the new tables and asks for a reload")
-    void selectionGrewSinceTheStart() throws Exception {
+    @DisplayName("when a keyless table without REPLICA IDENTITY FULL is selected after the start, then resuming names it "
+            + "and the fix, and the other table's CDC is untouched")
+    void addedKeylessTableWithoutReplicaIdentity() throws Exception {
         String src = server.newDatabase("src");
         String dst = server.newDatabase("dst");
         try (Connection c = server.connect(src)) {
-            Tables.exec(c, "CREATE TABLE a (id int PRIMARY KEY)", "CREATE TABLE b (id int PRIMARY KEY)", "INSERT INTO b VALUES (1)");
+            Tables.exec(c, "CREATE TABLE a (id int PRIMARY KEY)", "CREATE TABLE b (at timestamptz, what text)",
+                    "INSERT INTO b VALUES (now(), 'x')");
         }
-        TableMappings onlyA = TableMappings.parse("""
-                {"rules": [{"rule-type": "selection", "rule-id": "1", "rule-action": "include",
-                  "object-locator": {"schema-name": "public", "table-name": "a"}}]}""", "a.json");
-        try (FerryTask task = Ferry.task("grow").source(server.endpoint(src)).target(server.endpoint(dst)).tableMappings(onlyA).build()) {
+        try (FerryTask task = Ferry.task("grow").source(server.endpoint(src)).target(server.endpoint(dst)).tableMappings(ONLY_A)
+                .build()) {
             task.start();
             assertThat(task.awaitInSync(Duration.ofSeconds(60))).isTrue();
         }
         try (FerryTask task = Ferry.task("grow").source(server.endpoint(src)).target(server.endpoint(dst)).build()) {
             task.start();
             assertThat(task.awaitFinished(Duration.ofSeconds(60))).isTrue();
-            assertThat(task.status().error()).contains("public.b were not selected when task grow started")
-                    .contains("--reload");
+            assertThat(task.status().error()).contains("public.b have no primary key and no REPLICA IDENTITY FULL")
+                    .contains("ALTER TABLE ... REPLICA IDENTITY FULL");
+        }
+        try (Connection c = server.connect(src)) {
+            assertThat(Tables.rows(c, "(SELECT tablename FROM pg_publication_tables WHERE pubname = 'ferry_grow')"))
+                    .as("the source is not changed").containsExactly("(a)");
+            Tables.exec(c, "ALTER TABLE b REPLICA IDENTITY FULL", "INSERT INTO a VALUES (1)");
+        }
+        // the fix, and the task resumes: b is loaded, a's change made meanwhile is applied
+        try (FerryTask task = Ferry.task("grow").source(server.endpoint(src)).target(server.endpoint(dst)).build()) {
+            task.start();
+            assertThat(task.awaitInSync(Duration.ofSeconds(60))).isTrue();
+        }
+        try (Connection s = server.connect(src); Connection t = server.connect(dst)) {
+            Tables.assertSameRows(s, t, "public.a");
+            Tables.assertSameRows(s, t, "public.b");
+        }
+    }
+
+    @Test
+    @DisplayName("when a checkpoint of an earlier version, without loaded tables, resumes a grown selection, then "
+            + "resuming names the tables it cannot know were loaded and asks for a reload")
+    void grownSelectionOnACheckpointWithoutLoadedTables() throws Exception {
+        String src = server.newDatabase("src");
+        String dst = server.newDatabase("dst");
+        try (Connection c = server.connect(src)) {
+            Tables.exec(c, "CREATE TABLE a (id int PRIMARY KEY)", "CREATE TABLE b (id int PRIMARY KEY)", "INSERT INTO b VALUES (1)");
+        }
+        try (FerryTask task = Ferry.task("old").source(server.endpoint(src)).target(server.endpoint(dst)).tableMappings(ONLY_A)
+                .build()) {
+            task.start();
+            assertThat(task.awaitInSync(Duration.ofSeconds(60))).isTrue();
+        }
+        try (Connection c = server.connect(dst)) {
+            Tables.exec(c, "UPDATE ferry.ferry_checkpoint SET loaded_tables = NULL");
+        }
+        try (FerryTask task = Ferry.task("old").source(server.endpoint(src)).target(server.endpoint(dst)).build()) {
+            task.start();
+            assertThat(task.awaitFinished(Duration.ofSeconds(60))).isTrue();
+            assertThat(task.status().error()).contains("table(s) public.b are taken as loaded but are not in publication ferry_old")
+                    .contains("ferry run --reload");
         }
     }
 }

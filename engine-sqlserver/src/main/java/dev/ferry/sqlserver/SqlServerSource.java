@@ -183,6 +183,18 @@ final class SqlServerSource implements AssessableSource, PreparableSource {
         };
     }
 
+    /**
+     * Nothing to extend on SQL Server: the change stream reads every selected table's change table
+     * (or Change Tracking) from the task's checkpoint, so a table added to the selection only needs
+     * its own start, recorded as at the first start and after the same readiness checks. Its load is
+     * not a snapshot at that start: the changes after it are replayed, which tables with a primary
+     * key absorb; the task refuses keyless ones.
+     */
+    @Override
+    public CdcMark markAddedTables(String taskName, List<TableSchema> added) {
+        return markCdcStart(taskName, added);
+    }
+
     /** The selected tables that are captured: views are loaded once and never captured. */
     private List<TableSchema> captured(List<TableSchema> tables) {
         List<TableSchema> result = new ArrayList<>();

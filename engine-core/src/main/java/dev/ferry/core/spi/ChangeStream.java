@@ -1,5 +1,8 @@
 package dev.ferry.core.spi;
 
+import dev.ferry.core.model.SourcePosition;
+import dev.ferry.core.model.TableId;
+
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,6 +19,20 @@ public interface ChangeStream extends AutoCloseable {
      * @throws dev.ferry.core.SourceException when capture failed; the stream is then unusable
      */
     ChangeChunk poll(long timeout, TimeUnit unit) throws InterruptedException;
+
+    /**
+     * From now on, drops the changes of {@code table} at or before {@code start}, and delivers
+     * those after it. The task calls this before its first poll for a table added to the task while
+     * it was in CDC, whose load holds everything up to {@code start} (the position of
+     * {@link Source#markAddedTables}): so the hand-over from its load to its changes is exact, which
+     * a table without a primary key needs (a replayed insert would double a row).
+     *
+     * @return false when this stream cannot tell the positions of single changes; it then delivers
+     *         them all, which tables with a primary key absorb
+     */
+    default boolean startTableAfter(TableId table, SourcePosition start) {
+        return false;
+    }
 
     /** The target committed {@code chunk} and every chunk before it. */
     void committed(ChangeChunk chunk) throws InterruptedException;

@@ -1,5 +1,8 @@
 package dev.ferry.core.spi;
 
+import dev.ferry.core.model.SourcePosition;
+import dev.ferry.core.model.TableId;
+
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -14,6 +17,11 @@ public abstract class ForwardingChangeStream implements ChangeStream {
     @Override
     public ChangeChunk poll(long timeout, TimeUnit unit) throws InterruptedException {
         return delegate.poll(timeout, unit);
+    }
+
+    @Override
+    public boolean startTableAfter(TableId table, SourcePosition start) {
+        return delegate.startTableAfter(table, start);
     }
 
     @Override

@@ -28,6 +28,11 @@ public abstract class ForwardingSource implements Source {
     }
 
     @Override
+    public CdcMark markAddedTables(String taskName, List<TableSchema> added) {
+        return delegate.markAddedTables(taskName, added);
+    }
+
+    @Override
     public BulkReader openBulkReader(TableSchema table, KeyRange range) {
         return delegate.openBulkReader(table, range);
     }

@@ -1,5 +1,6 @@
 package dev.ferry.core.spi;
 
+import dev.ferry.core.SourceException;
 import dev.ferry.core.model.SourcePosition;
 import dev.ferry.core.model.TableSchema;
 
@@ -31,6 +32,27 @@ public interface Source extends AutoCloseable {
      * @param taskName the task's name, unique per source, used to name capture objects
      */
     CdcMark markCdcStart(String taskName, List<TableSchema> tables);
+
+    /**
+     * Extends the capture of a task that is in CDC to {@code added}: tables selected now that the
+     * task never loaded. The capture of the other tables is left as it is (their changes go on from
+     * the task's checkpoint). Records where the changes of {@code added} start: once this returns,
+     * a change stream opened from the task's checkpoint with {@code added} among its tables
+     * delivers every change to them committed after the mark's position. Bulk readers of
+     * {@code added} opened while the mark is open read exactly the state at its position when
+     * {@link CdcMark#consistentSnapshot()} says so; otherwise they read at least everything
+     * committed up to it, and the changes after it are replayed.
+     *
+     * <p>The default refuses: a source that cannot extend a running capture asks for a reload.
+     *
+     * @param taskName the task's name, as given to {@link #markCdcStart}
+     * @throws SourceException when a table cannot be captured; the message names it and the fix
+     */
+    default CdcMark markAddedTables(String taskName, List<TableSchema> added) {
+        throw new SourceException("table(s) " + added.stream().map(t -> t.id().toString()).toList() + " were added to task "
+                + taskName + " after it started, and this source cannot add tables to a task in CDC; start the task again "
+                + "with a full load (ferry run --reload)");
+    }
 
     /**
      * Opens a reader of all rows of {@code table}, or of {@code range} of it when not null.

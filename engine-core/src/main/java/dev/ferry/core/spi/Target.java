@@ -29,10 +29,16 @@ public interface Target extends AutoCloseable {
     /** An applier of CDC batches for {@code tables}; the schemas give column order and keys. */
     ChangeApplier openChangeApplier(String taskName, Collection<TableSchema> tables);
 
-    /** The last checkpoint committed for {@code taskName}, if any. */
+    /**
+     * The last checkpoint committed for {@code taskName}, if any, with every field as it was
+     * written: {@link Checkpoint#loadedTables()} too, null when it was written without one.
+     */
     Optional<Checkpoint> readCheckpoint(String taskName);
 
-    /** Stores a checkpoint on its own (phase changes); CDC batches store theirs in the apply transaction. */
+    /**
+     * Stores a checkpoint on its own (phase changes), all of its fields; CDC batches store theirs in
+     * the apply transaction.
+     */
     void writeCheckpoint(String taskName, Checkpoint checkpoint);
 
     /** Forgets the task's checkpoint: the next start is a fresh one. */

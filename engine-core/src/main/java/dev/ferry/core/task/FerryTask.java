@@ -3,6 +3,7 @@ package dev.ferry.core.task;
 import dev.ferry.core.ConfigurationException;
 import dev.ferry.core.Endpoints;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.SourceException;
 import dev.ferry.core.TargetException;
 import dev.ferry.core.mapping.TableMappings;
 import dev.ferry.core.model.ChangeEvent;
@@ -42,6 +43,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,15 +54,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #awaitFullLoad} / {@link #awaitInSync}, and {@link #stop()} or {@link #close()}.
  *
  * <p>Invariants: the CDC start is recorded before any table is read; CDC begins only when every
- * table is loaded; each CDC batch is committed on the target together with the source position
- * it reaches, and only then acknowledged to the source. A task holds no static state, so several
- * run in one JVM.
+ * table is loaded, except for tables added to the selection of a task that was in CDC: those load
+ * while the others' CDC goes on, and their changes are held until their load ends; each CDC batch is
+ * committed on the target together with the source position it reaches and the tables it covers,
+ * and only then acknowledged to the source. A task holds no static state, so several run in one JVM.
  */
 public final class FerryTask implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FerryTask.class);
     private static final int MAX_REMEMBERED_MARKERS = 1024;
     private static final int APPLY_ATTEMPTS = 5;
+    /** The most bytes (estimated) of changes held for tables that are loading while CDC runs. */
+    private static final long MAX_HELD_BYTES = 128L << 20;
 
     private final String name;
     private final Source source;
@@ -92,6 +97,8 @@ public final class FerryTask implements AutoCloseable {
     private volatile long cdcBatches;
     private volatile Thread runner;
     private volatile ExecutorService loadPool;
+    /** The tables whose changes CDC applies, as the checkpoint lists them. CDC thread only. */
+    private Set<TableId> applied = Set.of();
 
     private FerryTask(Builder b) {
         this.name = b.name;
@@ -147,7 +154,8 @@ public final class FerryTask implements AutoCloseable {
     }
 
     /**
-     * Waits until every table is loaded (or, for a task resuming CDC, at once).
+     * Waits until every table is loaded: at once for a task resuming CDC with the tables it had, after
+     * the load of the tables selected since it started otherwise.
      *
      * @return true when the full load is done, false on timeout
      * @throws FerryException when the task failed
@@ -178,11 +186,14 @@ public final class FerryTask implements AutoCloseable {
             throw new IllegalStateException("task " + name + " is " + migrationType + ": it has no CDC to be in sync with");
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        // Changes committed before CDC starts are in the full load's snapshot or replayed from the mark.
-        while (!cdcRunning.await(Math.min(100, remainingMillis(deadline)), TimeUnit.MILLISECONDS)) {
-            failIfFailed();
-            if (finished.getCount() == 0 || remainingMillis(deadline) <= 0) {
-                return false;
+        // Changes committed before CDC starts are in the full load's snapshot or replayed from the mark;
+        // those of tables added on resume are held until their load ends, then applied.
+        for (CountDownLatch before : List.of(fullLoadDone, cdcRunning)) {
+            while (!before.await(Math.min(100, remainingMillis(deadline)), TimeUnit.MILLISECONDS)) {
+                failIfFailed();
+                if (finished.getCount() == 0 || remainingMillis(deadline) <= 0) {
+                    return false;
+                }
             }
         }
         SyncPoint point = source.requestSyncPoint(name);
@@ -313,11 +324,33 @@ public final class FerryTask implements AutoCloseable {
 
             Optional<Checkpoint> checkpoint = target.readCheckpoint(name);
             SourcePosition from;
+            Set<TableId> loaded = ids(tables);
+            List<TableSchema> added = List.of();
+            CdcMark addedMark = null;
             if (migrationType.cdc() && checkpoint.isPresent() && checkpoint.get().phase() == Checkpoint.Phase.CDC) {
                 from = source.decodePosition(checkpoint.get().position());
+                ResumePlan plan = ResumePlan.of(tables, checkpoint.get().loadedTables());
                 LOG.info("task {}: resuming CDC from {}", name, from.describe());
-                for (TableCounters c : counters.values()) {
-                    c.state = TableState.TABLE_COMPLETED;
+                if (!plan.loadedKnown()) {
+                    LOG.info("task {}: its checkpoint does not list the loaded tables (written by an earlier version); "
+                            + "taking the {} selected table(s) as loaded, as that version did", name, tables.size());
+                }
+                if (!plan.dropped().isEmpty()) {
+                    LOG.info("task {}: table(s) {} are no longer selected: their changes are no longer applied, their target "
+                            + "tables stay as they are, and selecting them again loads them again", name, plan.dropped());
+                }
+                loaded = plan.keptIds();
+                for (TableSchema t : plan.keep()) {
+                    counters.get(t.id()).state = TableState.TABLE_COMPLETED;
+                }
+                added = plan.load();
+                if (!added.isEmpty()) {
+                    LOG.info("task {}: table(s) {} were selected after the task started: loading them while CDC goes on "
+                            + "for the others", name, ids(added));
+                    addedMark = source.markAddedTables(name, added);
+                    LOG.info("task {}: changes of the added table(s) start after {} ({})", name, addedMark.position().describe(),
+                            addedMark.consistentSnapshot() ? "their load reads that exact snapshot"
+                                    : "changes during their load are replayed");
                 }
             } else if (migrationType == MigrationType.CDC) {
                 try (CdcMark mark = source.markCdcStart(name, tables)) {
@@ -327,7 +360,7 @@ public final class FerryTask implements AutoCloseable {
                     target.prepareTable(t, TargetTablePrepMode.DO_NOTHING);
                     counters.get(t.id()).state = TableState.TABLE_COMPLETED;
                 }
-                target.writeCheckpoint(name, new Checkpoint(Checkpoint.Phase.CDC, from.serialize()));
+                target.writeCheckpoint(name, new Checkpoint(Checkpoint.Phase.CDC, from.serialize(), loaded));
             } else {
                 if (checkpoint.isPresent() && checkpoint.get().phase() == Checkpoint.Phase.FULL_LOAD) {
                     LOG.warn("task {}: the previous full load did not finish; loading every table again", name);
@@ -337,7 +370,7 @@ public final class FerryTask implements AutoCloseable {
                 try {
                     if (mark != null) {
                         from = mark.position();
-                        target.writeCheckpoint(name, new Checkpoint(Checkpoint.Phase.FULL_LOAD, from.serialize()));
+                        target.writeCheckpoint(name, new Checkpoint(Checkpoint.Phase.FULL_LOAD, from.serialize(), Set.of()));
                         LOG.info("task {}: CDC start recorded at {} ({})", name, from.describe(),
                                 mark.consistentSnapshot() ? "full load reads that exact snapshot" : "changes during the load are replayed");
                     }
@@ -349,10 +382,12 @@ public final class FerryTask implements AutoCloseable {
                     }
                 }
                 target.writeCheckpoint(name, from != null
-                        ? new Checkpoint(Checkpoint.Phase.CDC, from.serialize())
-                        : new Checkpoint(Checkpoint.Phase.LOAD_COMPLETE, null));
+                        ? new Checkpoint(Checkpoint.Phase.CDC, from.serialize(), loaded)
+                        : new Checkpoint(Checkpoint.Phase.LOAD_COMPLETE, null, loaded));
             }
-            fullLoadDone.countDown();
+            if (added.isEmpty()) {
+                fullLoadDone.countDown();
+            }
             publish();
             if (!migrationType.cdc()) {
                 state = TaskState.LOAD_COMPLETE;
@@ -360,11 +395,14 @@ public final class FerryTask implements AutoCloseable {
                 return;
             }
             if (stopRequested) {
+                if (addedMark != null) {
+                    addedMark.close();
+                }
                 state = TaskState.STOPPED;
                 return;
             }
             phase = "cdc";
-            cdc(tables, from);
+            cdc(tables, from, loaded, added, addedMark);
             state = TaskState.STOPPED;
         } catch (Throwable t) {
             if (aborted || (stopRequested && isInterruption(t))) {
@@ -468,22 +506,39 @@ public final class FerryTask implements AutoCloseable {
         }
     }
 
-    private void cdc(List<TableSchema> tables, SourcePosition from) throws InterruptedException {
+    /**
+     * Streams and applies changes from {@code from}. The changes of {@code loaded} are applied from
+     * the start; {@code added} tables (selected after the task started, marked by {@code addedMark})
+     * load meanwhile on a worker thread, their changes held until the load ends, then applied first.
+     */
+    private void cdc(List<TableSchema> tables, SourcePosition from, Set<TableId> loaded, List<TableSchema> added,
+                     CdcMark addedMark) throws InterruptedException {
         Map<TableId, TableSchema> byId = new LinkedHashMap<>();
         for (TableSchema t : tables) {
             byId.put(t.id(), t);
         }
+        applied = Set.copyOf(loaded);
         int maxChanges = settings.batchApplyMaxChanges();
         long maxWaitNanos = settings.batchApplyTimeoutMin().toNanos();
-        ChangeApplier applier = target.openChangeApplier(name, tables);
         BatchLimits limits = new BatchLimits(maxChanges, settings.batchApplyTimeoutMin());
+        ChangeApplier applier = null;
+        AddedLoad adding = null;
         try (ChangeStream stream = source.openChangeStream(name, tables, from, limits)) {
+            applier = target.openChangeApplier(name, tables);
+            if (!added.isEmpty()) {
+                adding = startAddedLoad(stream, added, addedMark);
+                addedMark = null;
+            }
             committedPosition = from;
             LOG.info("task {}: CDC running from {}", name, from.describe());
             cdcRunning.countDown();
             publish();
             List<ChangeChunk> chunks = new ArrayList<>();
             while (!stopRequested) {
+                if (adding != null && adding.load.isDone()) {
+                    applier = join(adding, byId, applier, tables);
+                    adding = null;
+                }
                 chunks.clear();
                 ChangeChunk first = stream.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
@@ -506,12 +561,148 @@ public final class FerryTask implements AutoCloseable {
                     events += next.events().size();
                     last = next;
                 }
-                applier = applyWithRetries(byId, chunks, applier, tables, stream);
+                applier = applyWithRetries(byId, chunks, adding == null ? null : adding.held, applier, tables, stream);
+                if (adding != null && adding.held.full()) {
+                    LOG.info("task {}: {} changes of the added table(s) {} are held while they load, as many as Ferry holds; "
+                            + "the other tables' changes wait for the end of that load", name, adding.held.size(),
+                            adding.held.tables());
+                    phase = "cdc paused until the added table(s) are loaded";
+                    publish();
+                    adding.awaitLoadEnd();
+                }
             }
         } finally {
             cdcRunning.countDown();
-            applier.close();
+            if (addedMark != null) {
+                addedMark.close();
+            }
+            if (adding != null) {
+                adding.cancel();
+            }
+            if (applier != null) {
+                applier.close();
+            }
         }
+    }
+
+    /**
+     * Starts loading the tables added since the task started, after checking that their hand-over
+     * from load to changes is exact where it must be: a table without a primary key would double
+     * the rows of every replayed insert, so it needs both a load that reads exactly the mark's
+     * snapshot (or no load, in a CDC-only task) and a stream that drops its changes up to the mark.
+     */
+    private AddedLoad startAddedLoad(ChangeStream stream, List<TableSchema> added, CdcMark mark) {
+        try {
+            boolean exactRead = migrationType == MigrationType.CDC || mark.consistentSnapshot();
+            List<String> inexact = new ArrayList<>();
+            for (TableSchema t : added) {
+                boolean startsAfterMark = stream.startTableAfter(t.id(), mark.position());
+                if (!t.hasPrimaryKey() && !(exactRead && startsAfterMark)) {
+                    inexact.add(t.id().toString());
+                }
+            }
+            if (!inexact.isEmpty()) {
+                throw new SourceException("table(s) " + String.join(", ", inexact) + " have no primary key and were selected after "
+                        + "task " + name + " started, but this source cannot hand a table over from its load to its changes "
+                        + "exactly, so every change replayed after the load would double a row; give the table(s) a primary key, "
+                        + "or leave them out of the table mappings");
+            }
+        } catch (RuntimeException e) {
+            mark.close();
+            throw e;
+        }
+        AddedLoad adding = new AddedLoad(added, mark, new HeldChanges(ids(added), settings.batchApplyMaxChanges(), MAX_HELD_BYTES));
+        phase = "cdc, loading " + added.size() + " added table(s)";
+        adding.worker.start();
+        return adding;
+    }
+
+    /** The load of the tables added since the task started, on a worker thread of its own. */
+    private final class AddedLoad {
+        final List<TableSchema> tables;
+        final HeldChanges held;
+        final FutureTask<Void> load;
+        final Thread worker;
+
+        AddedLoad(List<TableSchema> tables, CdcMark mark, HeldChanges held) {
+            this.tables = tables;
+            this.held = held;
+            this.load = new FutureTask<>(() -> {
+                try {
+                    if (migrationType == MigrationType.CDC) {
+                        // a CDC-only task loads nothing: the added tables' changes apply from the mark on
+                        for (TableSchema t : tables) {
+                            target.prepareTable(t, TargetTablePrepMode.DO_NOTHING);
+                            counters.get(t.id()).state = TableState.TABLE_COMPLETED;
+                        }
+                    } else {
+                        fullLoad(tables);
+                    }
+                } finally {
+                    mark.close();
+                }
+                return null;
+            });
+            this.worker = newWorker("load-added", () -> {
+                try {
+                    load.run();
+                } finally {
+                    workers.remove(Thread.currentThread());
+                }
+            });
+        }
+
+        /** Waits until the load has ended (loaded, failed or stopped), or the task is asked to stop. */
+        void awaitLoadEnd() throws InterruptedException {
+            while (!stopRequested && !load.isDone()) {
+                try {
+                    load.get(200, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    // ended with a failure (reported by join) or still running
+                }
+            }
+        }
+
+        /** Ends a load the task no longer waits for (a stop, a failure): its tables load again next time. */
+        void cancel() throws InterruptedException {
+            if (!load.isDone()) {
+                ExecutorService pool = loadPool;
+                if (pool != null) {
+                    pool.shutdownNow();
+                }
+                worker.interrupt();
+            }
+            worker.join(TimeUnit.SECONDS.toMillis(30));
+        }
+    }
+
+    /**
+     * The added tables are loaded: their held changes are applied, first, in one transaction with
+     * the checkpoint that lists the tables as loaded; from then on their changes apply like the
+     * others'. The position stays where it is: every held change is at or before it.
+     */
+    private ChangeApplier join(AddedLoad adding, Map<TableId, TableSchema> byId, ChangeApplier applier,
+                               List<TableSchema> tables) throws InterruptedException {
+        try {
+            adding.load.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (stopRequested && isInterruption(cause)) {
+                throw new InterruptedException("stopped while loading the added tables");
+            }
+            throw new FerryException("loading the table(s) added to the task failed: " + FerryException.describe(cause), cause);
+        }
+        Set<TableId> now = new LinkedHashSet<>(applied);
+        now.addAll(adding.held.tables());
+        applied = Set.copyOf(now);
+        List<ChangeChunk> held = List.of(new ChangeChunk(adding.held.changes(), committedPosition, 0, true, List.of()));
+        applier = applyWithRetries(byId, held, null, applier, tables, null);
+        LOG.info("task {}: table(s) {} loaded; the {} change(s) made to them during their load are applied, and their CDC "
+                + "goes on with the others'", name, adding.held.tables(), adding.held.size());
+        phase = "cdc";
+        fullLoadDone.countDown();
+        publish();
+        return applier;
     }
 
     /**
@@ -519,13 +710,24 @@ public final class FerryTask implements AutoCloseable {
      * new applier after a growing delay, up to {@value #APPLY_ATTEMPTS} attempts. Safe because the
      * batch and its checkpoint commit together and applying is idempotent.
      *
+     * @param held   where changes of tables still loading go; null when none loads
+     * @param stream the stream to acknowledge the batch to; null for changes it delivered before
      * @return the applier to use from now on (a new one after a retry)
      */
-    private ChangeApplier applyWithRetries(Map<TableId, TableSchema> byId, List<ChangeChunk> chunks, ChangeApplier applier,
-                                           List<TableSchema> tables, ChangeStream stream) throws InterruptedException {
+    private ChangeApplier applyWithRetries(Map<TableId, TableSchema> byId, List<ChangeChunk> chunks, HeldChanges held,
+                                           ChangeApplier applier, List<TableSchema> tables, ChangeStream stream)
+            throws InterruptedException {
+        NetChangeReducer reducer = new NetChangeReducer(byId);
+        for (ChangeChunk chunk : chunks) {
+            for (ChangeEvent e : chunk.events()) {
+                if (held == null || !held.hold(e)) {
+                    reducer.add(e);
+                }
+            }
+        }
         for (int attempt = 1; ; attempt++) {
             try {
-                applyBatch(byId, chunks, applier, stream);
+                applyBatch(reducer, chunks, applier, stream);
                 return applier;
             } catch (TargetException e) {
                 if (!e.isTransient() || attempt >= APPLY_ATTEMPTS || aborted) {
@@ -541,18 +743,14 @@ public final class FerryTask implements AutoCloseable {
         }
     }
 
-    private void applyBatch(Map<TableId, TableSchema> byId, List<ChangeChunk> chunks, ChangeApplier applier,
+    private void applyBatch(NetChangeReducer reducer, List<ChangeChunk> chunks, ChangeApplier applier,
                             ChangeStream stream) throws InterruptedException {
-        NetChangeReducer reducer = new NetChangeReducer(byId);
-        for (ChangeChunk chunk : chunks) {
-            for (ChangeEvent e : chunk.events()) {
-                reducer.add(e);
-            }
-        }
         ChangeChunk last = chunks.get(chunks.size() - 1);
         long started = System.nanoTime();
-        applier.apply(reducer.toBatch(), new Checkpoint(Checkpoint.Phase.CDC, last.position().serialize()));
-        stream.committed(last);
+        applier.apply(reducer.toBatch(), new Checkpoint(Checkpoint.Phase.CDC, last.position().serialize(), applied));
+        if (stream != null) {
+            stream.committed(last);
+        }
         for (Map.Entry<TableId, NetChangeReducer.Counts> e : reducer.counts().entrySet()) {
             TableCounters c = counters.get(e.getKey());
             c.inserts.addAndGet(e.getValue().inserts);
@@ -582,6 +780,14 @@ public final class FerryTask implements AutoCloseable {
                     chunks.size(), last.position().describe(), (System.nanoTime() - started) / 1_000_000);
         }
         publish();
+    }
+
+    private static Set<TableId> ids(List<TableSchema> tables) {
+        Set<TableId> ids = new LinkedHashSet<>();
+        for (TableSchema t : tables) {
+            ids.add(t.id());
+        }
+        return ids;
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -28,11 +28,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -67,6 +70,19 @@ class FerryTaskTest {
                 new Column("v", LogicalType.of(TypeKind.TEXT), true)), List.of("id"), 3);
     }
 
+    static TableSchema keyless(String name) {
+        return new TableSchema(new TableId("s", name), List.of(new Column("id", LogicalType.of(TypeKind.INT64), false),
+                new Column("v", LogicalType.of(TypeKind.TEXT), true)), List.of(), 3);
+    }
+
+    static Set<TableId> ids(TableSchema... tables) {
+        Set<TableId> ids = new LinkedHashSet<>();
+        for (TableSchema t : tables) {
+            ids.add(t.id());
+        }
+        return ids;
+    }
+
     /** Records every call in order; serves rows and scripted change chunks. */
     static final class MemorySource implements Source {
         final List<String> log = Collections.synchronizedList(new ArrayList<>());
@@ -75,7 +91,11 @@ class FerryTaskTest {
         final String failingTable;
         final BlockingQueue<ChangeChunk> changes = new LinkedBlockingQueue<>();
         final List<ChangeChunk> committed = Collections.synchronizedList(new ArrayList<>());
+        /** Reads of these tables wait until their latch opens (after logging "read t"). */
+        final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
         volatile long head;
+        volatile boolean addedMarkExact = true;
+        volatile boolean streamStartsTables = true;
 
         MemorySource(List<TableSchema> tables, int rowsPerTable, String failingTable) {
             this.tables = tables;
@@ -110,11 +130,36 @@ class FerryTaskTest {
         }
 
         @Override
+        public CdcMark markAddedTables(String taskName, List<TableSchema> added) {
+            log.add("mark added " + added.stream().map(t -> t.id().name()).toList());
+            return new CdcMark() {
+                @Override
+                public SourcePosition position() {
+                    return new Pos(200);
+                }
+
+                @Override
+                public boolean consistentSnapshot() {
+                    return addedMarkExact;
+                }
+
+                @Override
+                public void close() {
+                    log.add("added mark closed");
+                }
+            };
+        }
+
+        @Override
         public BulkReader openBulkReader(TableSchema table, KeyRange range) {
             return new BulkReader() {
                 @Override
                 public long read(RowSink sink) throws InterruptedException {
                     log.add("read " + table.id().name());
+                    CountDownLatch gate = gates.get(table.id().name());
+                    if (gate != null && !gate.await(30, TimeUnit.SECONDS)) {
+                        throw new FerryException("the test never opened the gate of " + table.id());
+                    }
                     if (table.id().name().equals(failingTable)) {
                         throw new FerryException("disk on fire while reading " + table.id());
                     }
@@ -133,8 +178,14 @@ class FerryTaskTest {
         @Override
         public ChangeStream openChangeStream(String taskName, List<TableSchema> t, SourcePosition from,
                                              dev.ferry.core.spi.BatchLimits limits) {
-            log.add("stream from " + from.describe());
+            log.add("stream from " + from.describe() + " of " + t.stream().map(x -> x.id().name()).toList());
             return new ChangeStream() {
+                @Override
+                public boolean startTableAfter(TableId table, SourcePosition start) {
+                    log.add("start " + table.name() + " after " + start.describe());
+                    return streamStartsTables;
+                }
+
                 @Override
                 public ChangeChunk poll(long timeout, TimeUnit unit) throws InterruptedException {
                     return changes.poll(timeout, unit);
@@ -278,9 +329,9 @@ class FerryTaskTest {
         assertThat(log.indexOf("checkpoint FULL_LOAD")).isLessThan(log.indexOf("read a"));
         int lastLoad = Math.max(log.indexOf("loaded a"), Math.max(log.indexOf("loaded b"), log.indexOf("loaded c")));
         assertThat(log.indexOf("checkpoint CDC")).isGreaterThan(lastLoad);
-        assertThat(log.indexOf("stream from #100")).isGreaterThan(log.indexOf("checkpoint CDC"));
+        assertThat(log.indexOf("stream from #100 of [a, b, c]")).isGreaterThan(log.indexOf("checkpoint CDC"));
         assertThat(log).endsWith("stream closed");
-        assertThat(target.stored).isEqualTo(new Checkpoint(Checkpoint.Phase.CDC, "102"));
+        assertThat(target.stored).isEqualTo(new Checkpoint(Checkpoint.Phase.CDC, "102", ids(tables.get(0), tables.get(1), tables.get(2))));
         // each batch is acknowledged to the source only after the target stored its checkpoint
         assertThat(source.committed).extracting(c -> ((Pos) c.position()).n()).containsExactly(101L, 102L);
     }
@@ -328,7 +379,7 @@ class FerryTaskTest {
             source.head = 556;
             assertThat(task.awaitInSync(Duration.ofSeconds(10))).isTrue();
         }
-        assertThat(source.log).doesNotContain("mark").doesNotContain("read a").contains("stream from #555");
+        assertThat(source.log).doesNotContain("mark").doesNotContain("read a").contains("stream from #555 of [a]");
     }
 
     @Test
@@ -344,9 +395,204 @@ class FerryTaskTest {
         // the chunk does not ask for an immediate commit: the runner waits up to a second for more
         Thread.sleep(100);
         task.stop();
-        assertThat(target.stored).isEqualTo(new Checkpoint(Checkpoint.Phase.CDC, "2"));
+        // a checkpoint without loaded tables (an earlier version's) takes the selected tables as loaded
+        assertThat(target.stored).isEqualTo(new Checkpoint(Checkpoint.Phase.CDC, "2", ids(table("a"))));
         assertThat(task.status().state()).isEqualTo(TaskState.STOPPED);
         task.close();
+    }
+
+    static ChangeChunk chunk(long position, ChangeEvent... events) {
+        return new ChangeChunk(List.of(events), new Pos(position), 0, true, List.of());
+    }
+
+    static ChangeEvent insert(TableSchema table, long id) {
+        return new ChangeEvent.Insert(table.id(), new Object[]{id, "new"});
+    }
+
+    /** Polls until {@code condition} holds; the test fails after ten seconds. */
+    static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting until " + what).isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+
+    /** The tables of a batch, by name, in the order the batch holds them. */
+    static List<String> tablesOf(ChangeBatch batch) {
+        return batch.tables().stream().map(t -> t.schema().id().name()).toList();
+    }
+
+    @Test
+    @DisplayName("when a table is selected after the task started, then resuming marks and loads it alone while the other "
+            + "table's changes are applied; its own changes are held until its load ends, then applied first")
+    void addedTableLoadsWhileTheOthersReplicate() throws Exception {
+        TableSchema a = table("a");
+        TableSchema b = table("b");
+        MemorySource source = new MemorySource(List.of(a, b), 10, null);
+        CountDownLatch gate = new CountDownLatch(1);
+        source.gates.put("b", gate);
+        MemoryTarget target = new MemoryTarget(source.log, new Checkpoint(Checkpoint.Phase.CDC, "150", ids(a)));
+        try (FerryTask task = FerryTask.builder("t").source(source).target(target).build()) {
+            task.start();
+            await(() -> source.log.contains("read b"), "b's load starts");
+            assertThat(task.awaitFullLoad(Duration.ZERO)).isFalse();
+
+            // during b's load: a's change is applied and checkpointed without b; b's change is held
+            source.changes.add(chunk(151, insert(a, 1), insert(b, 2)));
+            await(() -> target.checkpoints.size() == 1, "the first batch commits");
+            assertThat(target.checkpoints.get(0)).isEqualTo(new Checkpoint(Checkpoint.Phase.CDC, "151", ids(a)));
+            assertThat(tablesOf(target.batches.get(0))).containsExactly("a");
+            assertThat(task.status().tables()).filteredOn(t -> t.table().name().equals("b"))
+                    .extracting(TableStats::state).containsExactly(TableState.FULL_LOAD);
+
+            gate.countDown();
+            assertThat(task.awaitFullLoad(Duration.ofSeconds(10))).isTrue();
+            // the held change is applied in one transaction with the first checkpoint listing b, at the same position
+            assertThat(target.checkpoints.get(1)).isEqualTo(new Checkpoint(Checkpoint.Phase.CDC, "151", ids(a, b)));
+            assertThat(tablesOf(target.batches.get(1))).containsExactly("b");
+            assertThat(target.batches.get(1).tables().get(0).upserts()).extracting(r -> r[0]).containsExactly(2L);
+
+            source.changes.add(chunk(152, insert(b, 3)));
+            source.head = 152;
+            assertThat(task.awaitInSync(Duration.ofSeconds(10))).isTrue();
+            assertThat(target.stored).isEqualTo(new Checkpoint(Checkpoint.Phase.CDC, "152", ids(a, b)));
+            assertThat(task.status().tables()).extracting(TableStats::state).containsOnly(TableState.TABLE_COMPLETED);
+            assertThat(task.status().fullLoadRows()).isEqualTo(10);
+        }
+        List<String> log = new ArrayList<>(source.log);
+        assertThat(log).doesNotContain("mark", "read a").contains("start b after #200");
+        assertThat(target.loaded).containsOnlyKeys(b.id());
+        // b's start is recorded before it is read, its stream starts after that mark, and the mark ends with the load
+        assertThat(log.indexOf("mark added [b]")).isLessThan(log.indexOf("stream from #150 of [a, b]"));
+        assertThat(log.indexOf("start b after #200")).isLessThan(log.indexOf("read b"));
+        assertThat(log.indexOf("added mark closed")).isGreaterThan(log.indexOf("loaded b"));
+    }
+
+    @Test
+    @DisplayName("when the changes held for a loading table reach the bound, then the other tables wait for its load, "
+            + "and nothing is lost or reordered")
+    void heldChangesOverTheBoundPauseTheOthers() throws Exception {
+        TableSchema a = table("a");
+        TableSchema b = table("b");
+        MemorySource source = new MemorySource(List.of(a, b), 10, null);
+        CountDownLatch gate = new CountDownLatch(1);
+        source.gates.put("b", gate);
+        MemoryTarget target = new MemoryTarget(source.log, new Checkpoint(Checkpoint.Phase.CDC, "150", ids(a)));
+        List<String> phases = Collections.synchronizedList(new ArrayList<>());
+        try (FerryTask task = FerryTask.builder("t").source(source).target(target)
+                .settings(dev.ferry.core.settings.TaskSettings.defaults().withBatchApplyMaxChanges(2))
+                .listener(status -> phases.add(status.phase())).build()) {
+            task.start();
+            await(() -> source.log.contains("read b"), "b's load starts");
+            source.changes.add(chunk(151, insert(b, 1), insert(b, 2)));
+            await(() -> phases.contains("cdc paused until the added table(s) are loaded"), "the apply pauses");
+            source.changes.add(chunk(152, insert(a, 3)));
+            // paused: the stream is not read while b loads
+            assertThat(target.checkpoints).extracting(Checkpoint::position).containsExactly("151");
+            gate.countDown();
+            source.head = 152;
+            assertThat(task.awaitInSync(Duration.ofSeconds(10))).isTrue();
+        }
+        assertThat(source.changes).isEmpty();
+        assertThat(target.checkpoints).containsExactly(
+                new Checkpoint(Checkpoint.Phase.CDC, "151", ids(a)),
+                new Checkpoint(Checkpoint.Phase.CDC, "151", ids(a, b)),
+                new Checkpoint(Checkpoint.Phase.CDC, "152", ids(a, b)));
+        assertThat(tablesOf(target.batches.get(1))).containsExactly("b");
+        assertThat(target.batches.get(1).tables().get(0).upserts()).extracting(r -> r[0]).containsExactly(1L, 2L);
+    }
+
+    @Test
+    @DisplayName("when a table is no longer selected, then nothing loads and the next checkpoint no longer lists it")
+    void removedTableLeavesTheCheckpoint() throws Exception {
+        TableSchema a = table("a");
+        TableSchema b = table("b");
+        MemorySource source = new MemorySource(List.of(a), 10, null);
+        MemoryTarget target = new MemoryTarget(source.log, new Checkpoint(Checkpoint.Phase.CDC, "150", ids(a, b)));
+        try (FerryTask task = FerryTask.builder("t").source(source).target(target).build()) {
+            task.start();
+            assertThat(task.awaitFullLoad(Duration.ofSeconds(10))).isTrue();
+            source.changes.add(chunk(151, insert(a, 1)));
+            source.head = 151;
+            assertThat(task.awaitInSync(Duration.ofSeconds(10))).isTrue();
+        }
+        assertThat(target.stored).isEqualTo(new Checkpoint(Checkpoint.Phase.CDC, "151", ids(a)));
+        assertThat(source.log).doesNotContain("read a").doesNotContain("mark added [a]").contains("stream from #150 of [a]");
+    }
+
+    @Test
+    @DisplayName("when a keyless table is added and its load cannot meet its changes exactly, then resuming fails naming "
+            + "the table and the fix, before anything is read")
+    void keylessAddedTableNeedsAnExactHandOver() throws Exception {
+        TableSchema a = table("a");
+        TableSchema audit = keyless("audit");
+        MemorySource source = new MemorySource(List.of(a, audit), 10, null);
+        source.addedMarkExact = false;
+        MemoryTarget target = new MemoryTarget(source.log, new Checkpoint(Checkpoint.Phase.CDC, "150", ids(a)));
+        try (FerryTask task = FerryTask.builder("t").source(source).target(target).build()) {
+            task.start();
+            assertThat(task.awaitFinished(Duration.ofSeconds(10))).isTrue();
+            assertThat(task.status().state()).isEqualTo(TaskState.FAILED);
+            assertThat(task.status().error()).contains("table(s) s.audit have no primary key and were selected after task t started")
+                    .contains("give the table(s) a primary key, or leave them out of the table mappings");
+        }
+        assertThat(source.log).doesNotContain("read audit").contains("added mark closed");
+        assertThat(target.checkpoints).isEmpty();
+    }
+
+    @Test
+    @DisplayName("when a keyless table is added and the stream cannot drop its changes up to the mark, then resuming fails too")
+    void keylessAddedTableNeedsAStreamThatStartsIt() throws Exception {
+        TableSchema a = table("a");
+        TableSchema audit = keyless("audit");
+        MemorySource source = new MemorySource(List.of(a, audit), 10, null);
+        source.streamStartsTables = false;
+        MemoryTarget target = new MemoryTarget(source.log, new Checkpoint(Checkpoint.Phase.CDC, "150", ids(a)));
+        try (FerryTask task = FerryTask.builder("t").source(source).target(target).build()) {
+            task.start();
+            assertThat(task.awaitFinished(Duration.ofSeconds(10))).isTrue();
+            assertThat(task.status().error()).contains("s.audit have no primary key");
+        }
+        assertThat(source.log).doesNotContain("read audit");
+    }
+
+    @Test
+    @DisplayName("when a keyed table is added and the source replays its changes, then it loads all the same")
+    void keyedAddedTableAcceptsReplay() throws Exception {
+        TableSchema a = table("a");
+        TableSchema b = table("b");
+        MemorySource source = new MemorySource(List.of(a, b), 10, null);
+        source.addedMarkExact = false;
+        source.streamStartsTables = false;
+        MemoryTarget target = new MemoryTarget(source.log, new Checkpoint(Checkpoint.Phase.CDC, "150", ids(a)));
+        try (FerryTask task = FerryTask.builder("t").source(source).target(target).build()) {
+            task.start();
+            assertThat(task.awaitFullLoad(Duration.ofSeconds(10))).isTrue();
+        }
+        assertThat(target.loaded).containsOnlyKeys(b.id());
+        assertThat(target.stored).isEqualTo(new Checkpoint(Checkpoint.Phase.CDC, "150", ids(a, b)));
+    }
+
+    @Test
+    @DisplayName("when the task stops while an added table loads, then the checkpoint does not list it, so it loads again")
+    void stopDuringTheAddedLoad() throws Exception {
+        TableSchema a = table("a");
+        TableSchema b = table("b");
+        MemorySource source = new MemorySource(List.of(a, b), 10, null);
+        source.gates.put("b", new CountDownLatch(1));
+        MemoryTarget target = new MemoryTarget(source.log, new Checkpoint(Checkpoint.Phase.CDC, "150", ids(a)));
+        FerryTask task = FerryTask.builder("t").source(source).target(target).build();
+        task.start();
+        await(() -> source.log.contains("read b"), "b's load starts");
+        source.changes.add(chunk(151, insert(a, 1), insert(b, 2)));
+        await(() -> target.checkpoints.size() == 1, "the first batch commits");
+        task.stop();
+        task.close();
+        assertThat(task.status().state()).isEqualTo(TaskState.STOPPED);
+        assertThat(target.stored).isEqualTo(new Checkpoint(Checkpoint.Phase.CDC, "151", ids(a)));
+        assertThat(source.log).contains("added mark closed");
+        assertThat(ResumePlan.of(List.of(a, b), target.stored.loadedTables()).load()).containsExactly(b);
     }
 
     @Test

@@ -107,17 +107,7 @@ public final class PostgresSource implements Source {
                             + " (ALTER SYSTEM SET wal_level = logical, then restart PostgreSQL)");
                 }
             }
-            List<String> unsafe = new ArrayList<>();
-            for (TableSchema t : tables) {
-                if (!t.hasPrimaryKey() && table(t.id()).replicaIdentity() != 'f') {
-                    unsafe.add(t.id().toString());
-                }
-            }
-            if (!unsafe.isEmpty()) {
-                throw new SourceException("table(s) " + String.join(", ", unsafe) + " have no primary key and no REPLICA "
-                        + "IDENTITY FULL: in a publication, UPDATE and DELETE on them would fail on the source. Run "
-                        + "ALTER TABLE ... REPLICA IDENTITY FULL for each, or exclude them from the table mappings");
-            }
+            requireReplicaIdentity(tables);
             StringJoiner list = new StringJoiner(", ");
             for (TableSchema t : tables) {
                 list.add(PgIdentifiers.quote(t.id()));
@@ -168,6 +158,158 @@ public final class PostgresSource implements Source {
             }
             throw connector.failure("creating replication slot " + slot + " failed", e);
         }
+    }
+
+    /** Refuses keyless tables without REPLICA IDENTITY FULL: in a publication, UPDATE and DELETE on them would fail. */
+    private void requireReplicaIdentity(List<TableSchema> tables) {
+        List<String> unsafe = new ArrayList<>();
+        for (TableSchema t : tables) {
+            if (!t.hasPrimaryKey() && table(t.id()).replicaIdentity() != 'f') {
+                unsafe.add(t.id().toString());
+            }
+        }
+        if (!unsafe.isEmpty()) {
+            throw new SourceException("table(s) " + String.join(", ", unsafe) + " have no primary key and no REPLICA "
+                    + "IDENTITY FULL: in a publication, UPDATE and DELETE on them would fail on the source. Run "
+                    + "ALTER TABLE ... REPLICA IDENTITY FULL for each, or exclude them from the table mappings");
+        }
+    }
+
+    /**
+     * Adds {@code added} to the task's publication and exports a snapshot that meets their changes
+     * exactly. Decoding decides per change whether its table is published, with the catalog as it
+     * was when the change was written: a transaction that wrote a table before {@code ALTER
+     * PUBLICATION ... ADD TABLE} committed is never published, even if it commits later, so it
+     * must be in the snapshot, and a snapshot taken while it is still open would miss it (the
+     * slot's exported snapshot at the start avoids this because the publication exists before the
+     * slot). {@code ADD TABLE} alone does not wait for such writers. So, in one REPEATABLE READ
+     * transaction: lock the tables in SHARE mode first (it waits for every open writer of them to
+     * end and holds new ones off), then add them, read the WAL insert position (the mark), and take
+     * the snapshot (the first query, after the lock); commit releases the writers. Every change to
+     * the tables is then either committed before the lock, so in the snapshot and either decoded as
+     * unpublished or at a WAL position before the mark (the stream drops it), or written after the
+     * commit, so published, after the mark, and not in the snapshot: the hand-over is exact, keyless
+     * tables included, even when the tables were in the publication already (a previous attempt). The snapshot is imported by a second transaction that stays
+     * open (re-exporting it) while the tables load, so the lock lasts milliseconds, not the load.
+     */
+    @Override
+    public CdcMark markAddedTables(String taskName, List<TableSchema> added) {
+        String publication = publication(taskName);
+        requireReplicaIdentity(added);
+        List<TableSchema> ordered = new ArrayList<>(added);
+        ordered.sort((a, b) -> a.id().compareTo(b.id()));
+        StringJoiner list = new StringJoiner(", ");
+        for (TableSchema t : ordered) {
+            list.add(PgIdentifiers.quote(t.id()));
+        }
+        Connection holder = connector.open(new Properties());
+        try {
+            for (int attempt = 1; ; attempt++) {
+                try (Connection c = connector.open(new Properties()); Statement st = c.createStatement()) {
+                    c.setAutoCommit(false);
+                    st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+                    LOG.info("task {}: locking {} in SHARE mode until open writes to them end, to add them to publication {}",
+                            taskName, list, publication);
+                    st.execute("LOCK TABLE " + list + " IN SHARE MODE");
+                    java.util.Set<TableId> published = published(c, publication);
+                    StringJoiner missing = new StringJoiner(", ");
+                    for (TableSchema t : ordered) {
+                        if (!published.contains(t.id())) {
+                            missing.add(PgIdentifiers.quote(t.id()));
+                        }
+                    }
+                    if (missing.length() > 0) {
+                        st.execute("ALTER PUBLICATION " + PgIdentifiers.quote(publication) + " ADD TABLE " + missing);
+                    }
+                    long lsn;
+                    String exported;
+                    // the insert position, not pg_current_wal_lsn(): the write position lags behind records already
+                    // inserted (asynchronous commits), so a change in the snapshot could be found after the mark
+                    try (ResultSet rs = st.executeQuery("SELECT (pg_current_wal_insert_lsn() - '0/0')::bigint, "
+                            + "pg_export_snapshot()")) {
+                        rs.next();
+                        lsn = rs.getLong(1);
+                        exported = rs.getString(2);
+                    }
+                    String snapshot = holdSnapshot(holder, exported);
+                    c.commit();
+                    PgPosition position = PgPosition.mark(lsn);
+                    exportedSnapshot = snapshot;
+                    LOG.info("task {}: {} in publication {} from {}, snapshot {}", taskName, list, publication, position.describe(),
+                            snapshot);
+                    return heldSnapshotMark(position, holder);
+                } catch (SQLException e) {
+                    if (!"40P01".equals(e.getSQLState()) || attempt >= 3) {
+                        throw e;
+                    }
+                    LOG.info("task {}: adding {} to publication {} was a deadlock victim, attempt {}/3; trying again", taskName,
+                            list, publication, attempt);
+                    if (!holder.getAutoCommit()) {
+                        holder.rollback();
+                    }
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(holder);
+            if (e instanceof SQLException s) {
+                throw connector.failure("adding " + list + " to publication " + publication + " failed", s);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    /** Imports {@code exported} in {@code holder}, left open, and exports it again from there. */
+    private static String holdSnapshot(Connection holder, String exported) throws SQLException {
+        holder.setAutoCommit(false);
+        try (Statement st = holder.createStatement()) {
+            st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            st.execute("SET TRANSACTION SNAPSHOT '" + exported.replace("'", "''") + "'");
+            try (ResultSet rs = st.executeQuery("SELECT pg_export_snapshot()")) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private CdcMark heldSnapshotMark(PgPosition position, Connection holder) {
+        return new CdcMark() {
+            @Override
+            public SourcePosition position() {
+                return position;
+            }
+
+            @Override
+            public boolean consistentSnapshot() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+                exportedSnapshot = null;
+                closeQuietly(holder);
+            }
+        };
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.debug("closing a connection failed: {}", e.toString());
+        }
+    }
+
+    private static java.util.Set<TableId> published(Connection c, String publication) throws SQLException {
+        java.util.Set<TableId> published = new java.util.HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ?")) {
+            ps.setString(1, publication);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    published.add(new TableId(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+        return published;
     }
 
     private static void dropSlot(Connection c, String slot) throws SQLException {
@@ -224,27 +366,37 @@ public final class PostgresSource implements Source {
                             + from.describe() + "; start the task again with a full load (ferry run --reload)");
                 }
             }
-            // A table selected now but not when the task started was never loaded and is not captured.
+            // The task adds a table selected after it started through markAddedTables before it opens the
+            // stream; one missing here was selected before this version recorded the loaded tables.
+            String publication = publication(taskName);
+            java.util.Set<TableId> published = published(c, publication);
             List<String> missing = new ArrayList<>();
-            try (PreparedStatement pub = c.prepareStatement(
-                    "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ?")) {
-                pub.setString(1, publication(taskName));
-                java.util.Set<TableId> published = new java.util.HashSet<>();
-                try (ResultSet rs = pub.executeQuery()) {
-                    while (rs.next()) {
-                        published.add(new TableId(rs.getString(1), rs.getString(2)));
-                    }
-                }
-                for (TableSchema t : tables) {
-                    if (!published.contains(t.id())) {
-                        missing.add(t.id().toString());
-                    }
+            java.util.Set<TableId> selected = new java.util.HashSet<>();
+            for (TableSchema t : tables) {
+                selected.add(t.id());
+                if (!published.contains(t.id())) {
+                    missing.add(t.id().toString());
                 }
             }
             if (!missing.isEmpty()) {
-                throw new SourceException("table(s) " + String.join(", ", missing) + " were not selected when task " + taskName
-                        + " started, so they were never loaded nor captured; start the task again with a full load "
-                        + "(ferry run --reload) to add them");
+                throw new SourceException("table(s) " + String.join(", ", missing) + " are taken as loaded but are not in "
+                        + "publication " + publication + " of task " + taskName + ", so their changes were not captured (a checkpoint "
+                        + "written by an earlier version, which did not record the loaded tables, while the selection grew; or a "
+                        + "publication changed by hand); start the task again with a full load (ferry run --reload)");
+            }
+            // Tables no longer selected leave the publication: their changes are not decoded for nothing, and
+            // UPDATE and DELETE on a keyless one no longer need its replica identity.
+            StringJoiner unselected = new StringJoiner(", ");
+            for (TableId t : published) {
+                if (!selected.contains(t)) {
+                    unselected.add(PgIdentifiers.quote(t));
+                }
+            }
+            if (unselected.length() > 0) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("ALTER PUBLICATION " + PgIdentifiers.quote(publication) + " DROP TABLE " + unselected);
+                }
+                LOG.info("task {}: {} no longer selected, dropped from publication {}", taskName, unselected, publication);
             }
         } catch (SQLException e) {
             throw connector.failure("checking replication slot " + slot + " failed", e);

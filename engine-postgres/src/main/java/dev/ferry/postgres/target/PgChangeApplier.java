@@ -44,6 +44,9 @@ final class PgChangeApplier implements ChangeApplier {
     private final Map<TableId, TableSchema> schemas = new HashMap<>();
     private Connection conn;
     private int stagingCounter;
+    /** The loaded tables of the last checkpoint and their text: the set changes rarely, batches come often. */
+    private java.util.Set<TableId> lastLoaded;
+    private String lastLoadedText;
 
     PgChangeApplier(PgConnector connector, String controlSchema, String taskName, Collection<TableSchema> tables) {
         this.connector = connector;
@@ -58,6 +61,14 @@ final class PgChangeApplier implements ChangeApplier {
         } catch (SQLException e) {
             throw connector.failure("opening the change applier failed", e);
         }
+    }
+
+    private String loadedTablesText(Checkpoint checkpoint) {
+        if (lastLoadedText == null || !java.util.Objects.equals(checkpoint.loadedTables(), lastLoaded)) {
+            lastLoadedText = PostgresTarget.loadedTablesText(checkpoint.loadedTables());
+            lastLoaded = checkpoint.loadedTables();
+        }
+        return lastLoadedText;
     }
 
     /** Everything built once per table: staging table, COPY and merge statements. */
@@ -108,8 +119,7 @@ final class PgChangeApplier implements ChangeApplier {
             current = null;
             try (PreparedStatement ps = conn.prepareStatement(checkpointSql)) {
                 ps.setString(1, taskName);
-                ps.setString(2, checkpoint.phase().name());
-                ps.setString(3, checkpoint.position());
+                PostgresTarget.bindCheckpoint(ps, checkpoint, loadedTablesText(checkpoint));
                 ps.executeUpdate();
             }
             conn.commit();

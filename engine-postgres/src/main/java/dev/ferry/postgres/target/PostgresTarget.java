@@ -15,24 +15,35 @@ import dev.ferry.postgres.PgType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.core.model.TableId;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.StringJoiner;
 
 /**
  * PostgreSQL as a target: creates tables with mapped types and primary keys, loads with binary
  * COPY, applies CDC batches through staging tables, and keeps each task's checkpoint in
- * {@code <control schema>.ferry_checkpoint}, written in the same transaction as the changes.
+ * {@code <control schema>.ferry_checkpoint}, written in the same transaction as the changes: phase,
+ * position, and the loaded tables (NULL in rows written before Ferry recorded them).
  */
 public final class PostgresTarget implements Target {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresTarget.class);
     static final String CHECKPOINT_TABLE = "ferry_checkpoint";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PgConnector connector;
     private volatile String controlSchema = "ferry";
@@ -45,11 +56,53 @@ public final class PostgresTarget implements Target {
         return PgIdentifiers.quote(controlSchema) + "." + PgIdentifiers.quote(CHECKPOINT_TABLE);
     }
 
-    /** Parameters: task name, phase, position. */
+    /** Parameters: task name, phase, position, loaded tables ({@link #loadedTablesText}). */
     static String checkpointUpsert(String controlSchema) {
-        return "INSERT INTO " + checkpointTable(controlSchema) + " (task_name, phase, position, updated_at) "
-                + "VALUES (?, ?, ?, now()) ON CONFLICT (task_name) DO UPDATE SET phase = EXCLUDED.phase, "
-                + "position = EXCLUDED.position, updated_at = EXCLUDED.updated_at";
+        return "INSERT INTO " + checkpointTable(controlSchema) + " (task_name, phase, position, loaded_tables, updated_at) "
+                + "VALUES (?, ?, ?, ?, now()) ON CONFLICT (task_name) DO UPDATE SET phase = EXCLUDED.phase, "
+                + "position = EXCLUDED.position, loaded_tables = EXCLUDED.loaded_tables, updated_at = EXCLUDED.updated_at";
+    }
+
+    /** Binds a checkpoint to the parameters of {@link #checkpointUpsert}, starting at the phase. */
+    static void bindCheckpoint(PreparedStatement ps, Checkpoint checkpoint, String loadedTables) throws SQLException {
+        ps.setString(2, checkpoint.phase().name());
+        ps.setString(3, checkpoint.position());
+        ps.setString(4, loadedTables);
+    }
+
+    /**
+     * The loaded tables as the checkpoint row keeps them: a JSON array of [schema, name] pairs,
+     * sorted; SQL NULL (Java null) when the checkpoint does not say.
+     */
+    static String loadedTablesText(Set<TableId> tables) {
+        if (tables == null) {
+            return null;
+        }
+        List<List<String>> pairs = new ArrayList<>();
+        for (TableId t : tables) {
+            pairs.add(List.of(t.schema(), t.name()));
+        }
+        try {
+            return JSON.writeValueAsString(pairs);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the loaded tables " + tables, e);
+        }
+    }
+
+    static Set<TableId> parseLoadedTables(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            List<List<String>> pairs = JSON.readValue(text, new TypeReference<>() { });
+            Set<TableId> tables = new LinkedHashSet<>();
+            for (List<String> pair : pairs) {
+                tables.add(new TableId(pair.get(0), pair.get(1)));
+            }
+            return tables;
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new TargetException("the checkpoint's loaded tables are not a list of [schema, name] pairs: " + text, e);
+        }
     }
 
     @Override
@@ -58,7 +111,9 @@ public final class PostgresTarget implements Target {
         inDdlTransaction("creating the control table " + checkpointTable(controlSchema), (c, st) -> {
             st.execute("CREATE SCHEMA IF NOT EXISTS " + PgIdentifiers.quote(controlSchema));
             st.execute("CREATE TABLE IF NOT EXISTS " + checkpointTable(controlSchema) + " (task_name text PRIMARY KEY, "
-                    + "phase text NOT NULL, position text, updated_at timestamptz NOT NULL)");
+                    + "phase text NOT NULL, position text, loaded_tables text, updated_at timestamptz NOT NULL)");
+            // a control table made before loaded tables were recorded: its rows keep NULL, "not known"
+            st.execute("ALTER TABLE " + checkpointTable(controlSchema) + " ADD COLUMN IF NOT EXISTS loaded_tables text");
             return null;
         });
     }
@@ -148,14 +203,15 @@ public final class PostgresTarget implements Target {
     @Override
     public Optional<Checkpoint> readCheckpoint(String taskName) {
         try (Connection c = connector.pooled();
-             PreparedStatement ps = c.prepareStatement("SELECT phase, position FROM " + checkpointTable(controlSchema)
-                     + " WHERE task_name = ?")) {
+             PreparedStatement ps = c.prepareStatement("SELECT phase, position, loaded_tables FROM "
+                     + checkpointTable(controlSchema) + " WHERE task_name = ?")) {
             ps.setString(1, taskName);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new Checkpoint(Checkpoint.Phase.valueOf(rs.getString(1)), rs.getString(2)));
+                return Optional.of(new Checkpoint(Checkpoint.Phase.valueOf(rs.getString(1)), rs.getString(2),
+                        parseLoadedTables(rs.getString(3))));
             }
         } catch (SQLException e) {
             throw connector.failure("reading the checkpoint of task " + taskName + " failed", e);
@@ -168,8 +224,7 @@ public final class PostgresTarget implements Target {
     public void writeCheckpoint(String taskName, Checkpoint checkpoint) {
         try (Connection c = connector.pooled(); PreparedStatement ps = c.prepareStatement(checkpointUpsert(controlSchema))) {
             ps.setString(1, taskName);
-            ps.setString(2, checkpoint.phase().name());
-            ps.setString(3, checkpoint.position());
+            bindCheckpoint(ps, checkpoint, loadedTablesText(checkpoint.loadedTables()));
             ps.executeUpdate();
         } catch (SQLException e) {
             throw connector.failure("writing the checkpoint of task " + taskName + " failed", e);
