@@ -50,6 +50,8 @@ final class SqlServerSource implements AssessableSource, PreparableSource {
     private final int maxBatch;
     private final long pollMillis;
     private final Map<TableId, SqlServerCatalog.Table> catalog = new HashMap<>();
+    /** The start positions of tables added to a task on resume ({@link #markAddedTables}), for the coverage check. */
+    private final Map<TableId, Lsn> addedStarts = new java.util.concurrent.ConcurrentHashMap<>();
     /** MS-CDC: the keyless tables of the current full load and their hand-over markers ({@link KeylessSnapshot}). */
     private final Map<TableId, KeylessSnapshot.Pending> keylessLoads = new ConcurrentHashMap<>();
 
@@ -192,7 +194,13 @@ final class SqlServerSource implements AssessableSource, PreparableSource {
      */
     @Override
     public CdcMark markAddedTables(String taskName, List<TableSchema> added) {
-        return markCdcStart(taskName, added);
+        CdcMark mark = markCdcStart(taskName, added);
+        if (mark.position() instanceof SqlServerPosition.Cdc cdc && cdc.commitLsn() != null) {
+            for (TableSchema t : added) {
+                addedStarts.put(t.id(), cdc.commitLsn());
+            }
+        }
+        return mark;
     }
 
     /** The selected tables that are captured: views are loaded once and never captured. */
@@ -295,17 +303,21 @@ final class SqlServerSource implements AssessableSource, PreparableSource {
      * position ({@link SqlServerCdcStream#uncovered}). Not an assessment rule: it depends on the
      * position, which only a task has.
      */
-    static void requireCovered(Map<TableId, List<CaptureInstance>> instances, List<TableSchema> tables, SqlServerPosition.Cdc from) {
+    static void requireCovered(Map<TableId, List<CaptureInstance>> instances, List<TableSchema> tables, SqlServerPosition.Cdc from,
+                               Map<TableId, Lsn> addedStarts) {
         if (from.commitLsn() == null) {
             return;
         }
         List<String> problems = new ArrayList<>();
         for (TableSchema t : tables) {
+            // a table added on resume starts at its own mark: its instance may well be younger than the checkpoint
+            Lsn start = addedStarts.getOrDefault(t.id(), from.commitLsn());
+            Lsn position = start.compareTo(from.commitLsn()) > 0 ? start : from.commitLsn();
             List<Lsn> starts = new ArrayList<>();
             for (CaptureInstance ci : instances.getOrDefault(t.id(), List.of())) {
                 starts.add(ci.startLsn().isEmpty() ? null : Lsn.parse(ci.startLsn()));
             }
-            String uncovered = SqlServerCdcStream.uncovered(t.id(), from.commitLsn(), starts);
+            String uncovered = SqlServerCdcStream.uncovered(t.id(), position, starts);
             if (uncovered != null) {
                 problems.add(uncovered);
             }
@@ -399,7 +411,7 @@ final class SqlServerSource implements AssessableSource, PreparableSource {
                         + mode.option() + ": reload the task (ferry run --reload)");
             }
             Map<TableId, List<CaptureInstance>> instances = requireReady(tables).captureInstances();
-            requireCovered(instances, captured, cdc);
+            requireCovered(instances, captured, cdc, addedStarts);
             return SqlServerCdcStream.open(taskName, connector.endpoint(), captured, streamFrom(taskName, cdc, instances), batch, poll);
         }
         SqlServerPosition.ChangeTracking ct = (SqlServerPosition.ChangeTracking) from;

@@ -71,4 +71,17 @@ class CaptureInstanceCoverageTest {
                 .isEqualTo(Lsn.parse("00000050:00000000:0001"));
         assertThat(SqlServerSource.markLsn(null, Map.of(), List.of(schema))).isNull();
     }
+
+    @Test
+    @DisplayName("when a table is added on resume, then its capture instance must cover its own start, not the older checkpoint")
+    void addedTableIsCoveredFromItsOwnStart() {
+        var schema = SqlServerRecordsTest.tableSchema();
+        var young = new SqlServerSource.CaptureInstance(schema.id(), "dbo_every_type", "00000040:00000000:0001", List.of("id"));
+        SqlServerPosition.Cdc checkpoint = SqlServerPosition.Cdc.mark(Lsn.parse("00000030:00000000:0001"), Map.of());
+        Map<TableId, List<SqlServerSource.CaptureInstance>> instances = Map.of(schema.id(), List.of(young));
+
+        assertThatThrownBy(() -> SqlServerSource.requireCovered(instances, List.of(schema), checkpoint, Map.of()))
+                .isInstanceOf(SourceException.class).hasMessageContaining("table dbo.every_type: no CDC capture instance covers");
+        SqlServerSource.requireCovered(instances, List.of(schema), checkpoint, Map.of(schema.id(), Lsn.parse("00000040:00000000:0001")));
+    }
 }
