@@ -233,7 +233,7 @@ final class ChangeTrackingStream implements ChangeStream {
                 closeTable();
                 return true;
             }
-            events.add(event(r, rows));
+            events(r, rows, events);
         }
         return false;
     }
@@ -253,30 +253,32 @@ final class ChangeTrackingStream implements ChangeStream {
     }
 
     /**
-     * The change one row of the Change Tracking query stands for: an upsert of the row's current
-     * values when the row exists, else a delete of the changed key. The row is joined back by SQL
-     * Server's equality, which under a case-insensitive collation (or with trailing blanks) finds
-     * the row 'ABC' for the changed key 'abc': a key changed in case only. The target compares
-     * keys exactly, so such a key is deleted, as if gone; the row under its new key has a change
-     * of its own in the same query.
+     * Adds the change(s) one row of the Change Tracking query stands for: an upsert of the row's
+     * current values when the row exists, else a delete of the changed key. The row is joined back
+     * by SQL Server's equality, which under a case-insensitive collation (or with trailing blanks)
+     * finds the row 'ABC' for the changed key 'abc': a key changed in case only, which Change
+     * Tracking may keep as one entry. The target compares keys exactly, so the old key is deleted
+     * and the row upserted under its current key.
      */
-    static ChangeEvent event(Reader r, ResultSet rs) throws SQLException {
+    static void events(Reader r, ResultSet rs, List<ChangeEvent> out) throws SQLException {
         SqlServerSql.ChangeQuery q = r.query();
         int[] keyIndexes = r.table().keyIndexes();
         Object[] key = new Object[r.reads().length];
         for (int k = 0; k < keyIndexes.length; k++) {
             key[keyIndexes[k]] = read(r, rs, q.keys()[k], keyIndexes[k]);
         }
-        if (rs.getBoolean(q.present())) {
-            Object[] row = new Object[r.reads().length];
-            for (int i = 0; i < row.length; i++) {
-                row[i] = read(r, rs, q.values()[i], i);
-            }
-            if (sameKey(keyIndexes, key, row)) {
-                return new ChangeEvent.Update(r.table().id(), null, row);
-            }
+        if (!rs.getBoolean(q.present())) {
+            out.add(new ChangeEvent.Delete(r.table().id(), key));
+            return;
         }
-        return new ChangeEvent.Delete(r.table().id(), key);
+        Object[] row = new Object[r.reads().length];
+        for (int i = 0; i < row.length; i++) {
+            row[i] = read(r, rs, q.values()[i], i);
+        }
+        if (!sameKey(keyIndexes, key, row)) {
+            out.add(new ChangeEvent.Delete(r.table().id(), key));
+        }
+        out.add(new ChangeEvent.Update(r.table().id(), null, row));
     }
 
     /** Whether {@code a} and {@code b} hold exactly the same key values (strings by their characters, bytes by content). */

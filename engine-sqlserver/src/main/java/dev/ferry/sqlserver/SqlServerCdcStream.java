@@ -124,6 +124,15 @@ final class SqlServerCdcStream {
 
     static ChangeStream open(String taskName, SqlServerEndpoint endpoint, List<TableSchema> tables, SqlServerPosition.Cdc from,
                              int maxBatch, long pollMillis) {
+        return open(taskName, endpoint, tables, from, Map.of(), maxBatch, pollMillis);
+    }
+
+    /**
+     * @param addedStarts the own start of each table added to the task on resume: its capture
+     *                    instance may be younger than {@code from}, and serves it from that start
+     */
+    static ChangeStream open(String taskName, SqlServerEndpoint endpoint, List<TableSchema> tables, SqlServerPosition.Cdc from,
+                             Map<TableId, Lsn> addedStarts, int maxBatch, long pollMillis) {
         Properties p = properties(taskName, endpoint, tables, maxBatch, pollMillis);
         SeededOffsetStore.seed(p, from.partition(), from.offset());
         String key = prefix(taskName);
@@ -132,8 +141,10 @@ final class SqlServerCdcStream {
         for (TableSchema t : tables) {
             selected.add(t.id().schema() + "." + t.id().name());
         }
+        Map<String, io.debezium.connector.sqlserver.Lsn> added = new HashMap<>();
+        addedStarts.forEach((t, lsn) -> added.put(t.schema() + "." + t.name(), io.debezium.connector.sqlserver.Lsn.valueOf(lsn.bytes())));
         CaptureSchemaHistory.Reader reader = (offset, schema) -> readCapturedStructure(connectorProps, endpoint.database(), selected,
-                offset, schema);
+                added, offset, schema);
         CaptureSchemaHistory.register(key, reader);
         ChangeTableReader changeRows = new ChangeTableReader(endpoint);
         ChangeStream stream;
@@ -204,7 +215,8 @@ final class SqlServerCdcStream {
      * at {@code offset} captures it: the newest instance that started at or before the offset's
      * commit LSN, or the oldest when all started later.
      */
-    static void readCapturedStructure(Properties connectorProps, String database, Set<String> selected, Map<String, ?> offset,
+    static void readCapturedStructure(Properties connectorProps, String database, Set<String> selected,
+                                      Map<String, io.debezium.connector.sqlserver.Lsn> addedStarts, Map<String, ?> offset,
                                       Tables schema) throws Exception {
         SqlServerConnectorConfig config = new SqlServerConnectorConfig(Configuration.from(connectorProps));
         SqlServerValueConverters converters = new SqlServerValueConverters(JdbcValueConverters.DecimalMode.PRECISE,
@@ -223,11 +235,16 @@ final class SqlServerCdcStream {
             for (Map.Entry<String, List<SqlServerChangeTable>> e : byTable.entrySet()) {
                 // a gap in the marker table's capture loses tokens, never data: its oldest instance will do
                 SqlServerChangeTable chosen = SyncMarker.TABLE.toString().equals(e.getKey()) && !selected.contains(e.getKey())
-                        ? activeAt(e.getValue(), io.debezium.connector.sqlserver.Lsn.NULL) : activeAt(e.getValue(), at);
+                        ? activeAt(e.getValue(), io.debezium.connector.sqlserver.Lsn.NULL) : activeAt(e.getValue(), later(at, addedStarts.get(e.getKey())));
                 schema.overwriteTable(c.getTableSchemaFromTable(database, chosen));
                 LOG.debug("structure of {} from capture instance {}", chosen.getSourceTableId(), chosen.getCaptureInstance());
             }
         }
+    }
+
+    /** The later of two LSNs; {@code b} may be null. */
+    static io.debezium.connector.sqlserver.Lsn later(io.debezium.connector.sqlserver.Lsn a, io.debezium.connector.sqlserver.Lsn b) {
+        return b == null || a.compareTo(b) >= 0 ? a : b;
     }
 
     /**

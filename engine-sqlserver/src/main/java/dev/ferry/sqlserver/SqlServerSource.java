@@ -412,7 +412,8 @@ final class SqlServerSource implements AssessableSource, PreparableSource {
             }
             Map<TableId, List<CaptureInstance>> instances = requireReady(tables).captureInstances();
             requireCovered(instances, captured, cdc, addedStarts);
-            return SqlServerCdcStream.open(taskName, connector.endpoint(), captured, streamFrom(taskName, cdc, instances), batch, poll);
+            return SqlServerCdcStream.open(taskName, connector.endpoint(), captured, streamFrom(taskName, cdc, instances),
+                    Map.copyOf(addedStarts), batch, poll);
         }
         SqlServerPosition.ChangeTracking ct = (SqlServerPosition.ChangeTracking) from;
         if (mode != CaptureMode.CHANGE_TRACKING) {

@@ -84,4 +84,16 @@ class CaptureInstanceCoverageTest {
                 .isInstanceOf(SourceException.class).hasMessageContaining("table dbo.every_type: no CDC capture instance covers");
         SqlServerSource.requireCovered(instances, List.of(schema), checkpoint, Map.of(schema.id(), Lsn.parse("00000040:00000000:0001")));
     }
+
+    @Test
+    @DisplayName("when a table added on resume has an instance younger than the checkpoint, then its structure comes from that instance")
+    void addedTableStructureFromItsOwnStart() {
+        List<SqlServerChangeTable> young = List.of(instance("dbo_orders", "00000040:00000000:0001"));
+        io.debezium.connector.sqlserver.Lsn checkpoint = lsn("00000030:00000000:0001");
+        assertThat(SqlServerCdcStream.activeAt(young, SqlServerCdcStream.later(checkpoint, lsn("00000040:00000000:0001")))
+                .getCaptureInstance()).isEqualTo("dbo_orders");
+        assertThat(SqlServerCdcStream.later(checkpoint, null)).isEqualTo(checkpoint);
+        assertThatThrownBy(() -> SqlServerCdcStream.activeAt(young, SqlServerCdcStream.later(checkpoint, null)))
+                .isInstanceOf(SourceException.class);
+    }
 }
