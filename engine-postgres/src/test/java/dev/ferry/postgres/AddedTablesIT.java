@@ -6,6 +6,7 @@ import dev.ferry.core.mapping.TableMappings;
 import dev.ferry.core.model.TableId;
 import dev.ferry.core.model.TableSchema;
 import dev.ferry.core.spi.BulkReader;
+import dev.ferry.core.spi.CdcMark;
 import dev.ferry.core.spi.ForwardingSource;
 import dev.ferry.core.spi.KeyRange;
 import dev.ferry.core.spi.Source;
@@ -283,6 +284,52 @@ class AddedTablesIT extends EmbeddedPostgresTest {
             for (String table : Workload.TABLES) {
                 Tables.assertSameRows(s, t, table);
             }
+        }
+    }
+
+    @Test
+    @DisplayName("when the added keyless table is in the publication already, then a write made right after the mark, "
+            + "the next record in the WAL, is applied after its load")
+    void writeRightAfterTheMarkOfATablePublishedAlready() throws Exception {
+        String src = server.newDatabase("src");
+        String dst = server.newDatabase("dst");
+        try (Connection c = server.connect(src)) {
+            Workload.createSchema(c, 500, 500, 300);
+        }
+        try (FerryTask first = Ferry.task("next").source(server.sourceEndpoint(src, 200)).target(server.endpoint(dst))
+                .tableMappings(ACCOUNTS_AND_EVENTS).build()) {
+            first.start();
+            assertThat(first.awaitFullLoad(Duration.ofMinutes(1))).isTrue();
+        }
+        try (Connection c = server.connect(src)) {
+            // as an attempt killed during the load of logs leaves it: the marking transaction then writes no WAL,
+            // so the mark is where the next record goes, and the INSERT below is that record
+            Tables.exec(c, "ALTER PUBLICATION ferry_next ADD TABLE logs");
+        }
+        try (Source source = Endpoints.source(server.sourceEndpoint(src, 200))) {
+            Source writeAfterMark = new ForwardingSource(source) {
+                @Override
+                public CdcMark markAddedTables(String taskName, List<TableSchema> added) {
+                    CdcMark mark = delegate.markAddedTables(taskName, added);
+                    try (Connection c = server.connect(src)) {
+                        Tables.exec(c, "INSERT INTO logs VALUES (-1, 'right after the mark', 0)");
+                    } catch (java.sql.SQLException e) {
+                        mark.close();
+                        throw new IllegalStateException(e);
+                    }
+                    return mark;
+                }
+            };
+            try (FerryTask second = Ferry.task("next").source(writeAfterMark).target(server.endpoint(dst))
+                    .tableMappings(ALL_THREE).build()) {
+                second.start();
+                assertThat(second.awaitFullLoad(Duration.ofMinutes(1))).isTrue();
+                assertThat(second.awaitInSync(Duration.ofMinutes(1))).isTrue();
+            }
+        }
+        try (Connection s = server.connect(src); Connection t = server.connect(dst)) {
+            assertThat(count(t, "logs WHERE line = -1")).as("the write right after the mark").isEqualTo(1);
+            Tables.assertSameRows(s, t, "public.logs");
         }
     }
 

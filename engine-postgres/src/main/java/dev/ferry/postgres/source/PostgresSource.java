@@ -224,8 +224,12 @@ public final class PostgresSource implements Source {
                     long lsn;
                     String exported;
                     // the insert position, not pg_current_wal_lsn(): the write position lags behind records already
-                    // inserted (asynchronous commits), so a change in the snapshot could be found after the mark
-                    try (ResultSet rs = st.executeQuery("SELECT (pg_current_wal_insert_lsn() - '0/0')::bigint, "
+                    // inserted (asynchronous commits), so a change in the snapshot could be found after the mark.
+                    // It is where the NEXT record starts, so the mark is the byte before it: the stream drops a
+                    // change at or before the mark, and a change's position is its record's start. A write that
+                    // waited for the lock is often that very next record (this transaction writes none when the
+                    // tables are in the publication already), and is not in the snapshot.
+                    try (ResultSet rs = st.executeQuery("SELECT (pg_current_wal_insert_lsn() - '0/0')::bigint - 1, "
                             + "pg_export_snapshot()")) {
                         rs.next();
                         lsn = rs.getLong(1);
