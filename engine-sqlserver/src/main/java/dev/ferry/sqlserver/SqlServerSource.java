@@ -165,24 +165,9 @@ final class SqlServerSource implements AssessableSource, PreparableSource {
                 : markChangeTracking();
         LOG.info("task {}: changes from {} on ({} table(s) captured by {})", taskName, position.describe(), captured.size(),
                 mode.option());
-        return new CdcMark() {
-            @Override
-            public SourcePosition position() {
-                return position;
-            }
-
-            @Override
-            public boolean consistentSnapshot() {
-                return false;
-            }
-
-            @Override
-            public void close() {
-                // nothing held open: the full load reads committed data as it goes; keyless tables'
-                // snapshot hand-overs belong to this full load only
-                keylessLoads.clear();
-            }
-        };
+        // nothing held open: the full load reads committed data as it goes; keyless tables' snapshot
+        // hand-overs belong to this full load only
+        return CdcMark.of(position, false, keylessLoads::clear);
     }
 
     /**

@@ -15,4 +15,27 @@ public interface CdcMark extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * A mark at {@code position}; {@code close} releases what it holds (a snapshot, a connection)
+     * and must not throw.
+     */
+    static CdcMark of(SourcePosition position, boolean consistentSnapshot, Runnable close) {
+        return new CdcMark() {
+            @Override
+            public SourcePosition position() {
+                return position;
+            }
+
+            @Override
+            public boolean consistentSnapshot() {
+                return consistentSnapshot;
+            }
+
+            @Override
+            public void close() {
+                close.run();
+            }
+        };
+    }
 }

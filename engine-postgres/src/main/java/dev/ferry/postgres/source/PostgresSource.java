@@ -129,27 +129,14 @@ public final class PostgresSource implements Source {
             exportedSnapshot = info.getSnapshotName();
             PgPosition position = PgPosition.mark(info.getConsistentPoint().asLong());
             LOG.info("task {}: slot {} created at {}, snapshot {}", taskName, slot, position.describe(), exportedSnapshot);
-            return new CdcMark() {
-                @Override
-                public SourcePosition position() {
-                    return position;
+            return CdcMark.of(position, info.getSnapshotName() != null, () -> {
+                exportedSnapshot = null;
+                try {
+                    repl.close();
+                } catch (SQLException e) {
+                    LOG.debug("closing the replication connection failed: {}", e.toString());
                 }
-
-                @Override
-                public boolean consistentSnapshot() {
-                    return info.getSnapshotName() != null;
-                }
-
-                @Override
-                public void close() {
-                    exportedSnapshot = null;
-                    try {
-                        repl.close();
-                    } catch (SQLException e) {
-                        LOG.debug("closing the replication connection failed: {}", e.toString());
-                    }
-                }
-            };
+            });
         } catch (SQLException e) {
             try {
                 repl.close();
@@ -276,23 +263,10 @@ public final class PostgresSource implements Source {
     }
 
     private CdcMark heldSnapshotMark(PgPosition position, Connection holder) {
-        return new CdcMark() {
-            @Override
-            public SourcePosition position() {
-                return position;
-            }
-
-            @Override
-            public boolean consistentSnapshot() {
-                return true;
-            }
-
-            @Override
-            public void close() {
-                exportedSnapshot = null;
-                closeQuietly(holder);
-            }
-        };
+        return CdcMark.of(position, true, () -> {
+            exportedSnapshot = null;
+            closeQuietly(holder);
+        });
     }
 
     private static void closeQuietly(Connection c) {
