@@ -739,7 +739,33 @@ public final class FerryTask implements AutoCloseable {
                 applier.close();
                 Thread.sleep(delay);
                 applier = target.openChangeApplier(name, tables);
+                if (committedDespite(chunks)) {
+                    LOG.info("task {}: the failed batch had committed (its checkpoint is on the target): not applied again",
+                            name);
+                    afterCommit(reducer, chunks, stream, System.nanoTime());
+                    return applier;
+                }
             }
+        }
+    }
+
+    /**
+     * Whether the batch of {@code chunks}, whose apply failed, committed all the same: a connection
+     * lost during the commit leaves the client unsure, and applying the batch again would double
+     * the rows of a table without a key. The checkpoint commits with the batch, so the batch
+     * committed when the target's checkpoint holds its position and the position before it differed.
+     */
+    private boolean committedDespite(List<ChangeChunk> chunks) {
+        String position = chunks.get(chunks.size() - 1).position().serialize();
+        SourcePosition before = committedPosition;
+        if (before != null && before.serialize().equals(position)) {
+            return false;
+        }
+        try {
+            Optional<Checkpoint> checkpoint = target.readCheckpoint(name);
+            return checkpoint.isPresent() && position.equals(checkpoint.get().position());
+        } catch (TargetException e) {
+            return false; // still unreachable: the next attempt finds out
         }
     }
 
@@ -748,6 +774,13 @@ public final class FerryTask implements AutoCloseable {
         ChangeChunk last = chunks.get(chunks.size() - 1);
         long started = System.nanoTime();
         applier.apply(reducer.toBatch(), new Checkpoint(Checkpoint.Phase.CDC, last.position().serialize(), applied));
+        afterCommit(reducer, chunks, stream, started);
+    }
+
+    /** Acknowledges a committed batch to the stream and counts it. */
+    private void afterCommit(NetChangeReducer reducer, List<ChangeChunk> chunks, ChangeStream stream, long started)
+            throws InterruptedException {
+        ChangeChunk last = chunks.get(chunks.size() - 1);
         if (stream != null) {
             stream.committed(last);
         }
