@@ -39,12 +39,23 @@ final class SqlServerAssessment {
      * @param canReadChanges    per capture instance name: SELECT on its change table
      * @param captureInstances  per table: its capture instances, oldest first
      * @param maxTextReplSize   the server's 'max text repl size (B)' (-1 unlimited), null when unknown
+     * @param canWriteMarker    INSERT and UPDATE on Ferry's sync marker table, null when unknown
      */
     record Facts(SqlServerSource.DatabaseInfo database, Boolean agentRunning, Boolean captureJob, boolean sysadmin,
                  boolean dbOwner, Map<TableId, Boolean> canSelect, Map<TableId, Boolean> canViewTracking,
                  Map<String, Boolean> canReadChanges, Map<TableId, List<SqlServerSource.CaptureInstance>> captureInstances,
-                 Long maxTextReplSize) {
+                 Long maxTextReplSize, Boolean canWriteMarker) {
+
+        Facts(SqlServerSource.DatabaseInfo database, Boolean agentRunning, Boolean captureJob, boolean sysadmin, boolean dbOwner,
+              Map<TableId, Boolean> canSelect, Map<TableId, Boolean> canViewTracking, Map<String, Boolean> canReadChanges,
+              Map<TableId, List<SqlServerSource.CaptureInstance>> captureInstances, Long maxTextReplSize) {
+            this(database, agentRunning, captureJob, sysadmin, dbOwner, canSelect, canViewTracking, canReadChanges, captureInstances,
+                    maxTextReplSize, null);
+        }
     }
+
+    static final String MARKER_WRITE = "SELECT CAST(CASE WHEN ISNULL(HAS_PERMS_BY_NAME(N'dbo.ferry_sync_marker', 'OBJECT', 'INSERT'), 0) = 1 "
+            + "AND ISNULL(HAS_PERMS_BY_NAME(N'dbo.ferry_sync_marker', 'OBJECT', 'UPDATE'), 0) = 1 THEN 1 ELSE 0 END AS bit)";
 
     static final String AGENT = "SELECT CAST(CASE WHEN status = 4 THEN 1 ELSE 0 END AS bit) FROM sys.dm_server_services "
             + "WHERE servicename LIKE N'SQL Server Agent%'";
@@ -97,7 +108,8 @@ final class SqlServerAssessment {
                 instances = source.captureInstances();
             }
             Long replSize = optional(c, MAX_TEXT_REPL_SIZE, rs -> rs.getLong(1));
-            return new Facts(db, agent, job, roles[0], roles[1], select, tracking, changes, instances, replSize);
+            Boolean markerWrite = db.cdcEnabled() ? optional(c, MARKER_WRITE, rs -> rs.getBoolean(1)) : null;
+            return new Facts(db, agent, job, roles[0], roles[1], select, tracking, changes, instances, replSize, markerWrite);
         } catch (SQLException e) {
             throw connector.failure("reading the facts for the assessment failed", e);
         }
@@ -152,6 +164,7 @@ final class SqlServerAssessment {
                     "ALTER DATABASE " + SqlServerIdentifiers.quote(db.name()) + " SET RECOVERY FULL (as DMS requires), then take a full backup")
                     : new Finding(Status.PASS, dbName, "recovery model", db.recoveryModel(), ""));
             out.addAll(SyncMarker.findings(db, f.captureInstances(), keyless(tables)));
+            out.addAll(SyncMarker.permissions(db, f, privileged));
             if (f.maxTextReplSize() != null && f.maxTextReplSize() >= 0 && tables.stream().anyMatch(SqlServerAssessment::hasLob)) {
                 out.add(new Finding(Status.WARN, dbName, "max text repl size", "LOB values longer than " + f.maxTextReplSize()
                         + " bytes make INSERT and UPDATE fail on the source while a table is captured",

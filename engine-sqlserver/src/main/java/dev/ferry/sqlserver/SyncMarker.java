@@ -99,6 +99,31 @@ final class SyncMarker {
     }
 
     /** Fails, in the words of {@link #findings}, unless all of them pass. */
+    /**
+     * What the login needs on the marker table, when the table is there and the login is neither
+     * sysadmin nor db_owner: write it (INSERT and UPDATE, for the MERGE of each token) and read its
+     * change table (to find where a keyless table's load hands over).
+     */
+    static List<Finding> permissions(SqlServerSource.DatabaseInfo db, SqlServerAssessment.Facts f, boolean privileged) {
+        List<SqlServerSource.CaptureInstance> marker = f.captureInstances().getOrDefault(TABLE, List.of());
+        if (privileged || marker.isEmpty()) {
+            return List.of();
+        }
+        String subject = "database " + db.name();
+        List<Finding> out = new ArrayList<>();
+        if (Boolean.FALSE.equals(f.canWriteMarker())) {
+            out.add(new Finding(Status.FAIL, subject, "sync marker permission", "the login may not write " + TABLE
+                    + ", where Ferry writes a token for each awaitInSync and each load of a table without a primary key",
+                    "GRANT SELECT, INSERT, UPDATE ON " + TABLE + " TO <the login's user>"));
+        }
+        String instance = marker.get(marker.size() - 1).name();
+        if (f.canReadChanges() != null && Boolean.FALSE.equals(f.canReadChanges().get(instance))) {
+            out.add(new Finding(Status.FAIL, subject, "sync marker permission", "the login may not read cdc." + instance + "_CT",
+                    "GRANT SELECT ON cdc." + SqlServerIdentifiers.quote(instance + "_CT") + " TO <the login's user>"));
+        }
+        return out;
+    }
+
     static void requireReady(SqlServerSource.DatabaseInfo db, Map<TableId, List<SqlServerSource.CaptureInstance>> instances,
                              List<TableId> keyless) {
         String failures = new Assessment(findings(db, instances, keyless)).failureMessage();

@@ -176,4 +176,20 @@ class SyncMarkerTest {
                         SqlServerCatalogTest.column("orders", "id", "int", false)), List.of());
         assertThat(SqlServerSource.replicable(tables)).extracting(t -> t.id()).containsExactly(ORDERS);
     }
+
+    @Test
+    @DisplayName("when a login that is not db_owner may not write the marker table or read its changes, then the assessment fails with the grants")
+    void markerPermissions() {
+        Map<TableId, List<SqlServerSource.CaptureInstance>> instances = captured(true);
+        String ci = instances.get(SyncMarker.TABLE).get(0).name();
+        SqlServerAssessment.Facts denied = new SqlServerAssessment.Facts(db(true), true, true, false, false, Map.of(), Map.of(),
+                Map.of(ci, false), instances, null, false);
+        assertThat(SyncMarker.permissions(db(true), denied, false)).extracting(Finding::detail)
+                .containsExactly("the login may not write dbo.ferry_sync_marker, where Ferry writes a token for each awaitInSync and "
+                        + "each load of a table without a primary key", "the login may not read cdc." + ci + "_CT");
+        assertThat(SyncMarker.permissions(db(true), denied, true)).isEmpty();
+        SqlServerAssessment.Facts granted = new SqlServerAssessment.Facts(db(true), true, true, false, false, Map.of(), Map.of(),
+                Map.of(ci, true), instances, null, true);
+        assertThat(SyncMarker.permissions(db(true), granted, false)).isEmpty();
+    }
 }
