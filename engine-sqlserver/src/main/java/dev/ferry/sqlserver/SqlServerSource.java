@@ -51,7 +51,7 @@ final class SqlServerSource implements AssessableSource, PreparableSource {
     private final long pollMillis;
     private final Map<TableId, SqlServerCatalog.Table> catalog = new HashMap<>();
     /** The start positions of tables added to a task on resume ({@link #markAddedTables}), for the coverage check. */
-    private final Map<TableId, Lsn> addedStarts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<TableId, Lsn> addedStarts = new ConcurrentHashMap<>();
     /** MS-CDC: the keyless tables of the current full load and their hand-over markers ({@link KeylessSnapshot}). */
     private final Map<TableId, KeylessSnapshot.Pending> keylessLoads = new ConcurrentHashMap<>();
 

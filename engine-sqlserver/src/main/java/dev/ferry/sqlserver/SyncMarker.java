@@ -1,8 +1,6 @@
 package dev.ferry.sqlserver;
 
-import dev.ferry.core.SourceException;
 import dev.ferry.core.model.TableId;
-import dev.ferry.core.spi.Assessment;
 import dev.ferry.core.spi.Assessment.Finding;
 import dev.ferry.core.spi.Assessment.Status;
 import dev.ferry.debezium.RecordConverter;
@@ -122,13 +120,5 @@ final class SyncMarker {
                     "GRANT SELECT ON cdc." + SqlServerIdentifiers.quote(instance + "_CT") + " TO <the login's user>"));
         }
         return out;
-    }
-
-    static void requireReady(SqlServerSource.DatabaseInfo db, Map<TableId, List<SqlServerSource.CaptureInstance>> instances,
-                             List<TableId> keyless) {
-        String failures = new Assessment(findings(db, instances, keyless)).failureMessage();
-        if (failures != null) {
-            throw new SourceException(failures);
-        }
     }
 }

@@ -1,6 +1,5 @@
 package dev.ferry.sqlserver;
 
-import dev.ferry.core.SourceException;
 import dev.ferry.core.model.TableId;
 import dev.ferry.core.model.TableSchema;
 import dev.ferry.core.spi.Assessment;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Defect 3 of issue 7: awaitInSync on MS-CDC waits for a token written to Ferry's captured marker
@@ -123,13 +121,13 @@ class SyncMarkerTest {
                 + "Ferry writes a token to it to know when the target holds every change committed before a point "
                 + "(awaitInSync) and where the full load of a table without a primary key hands over to CDC");
         assertThat(f.fix()).isEqualTo("ferry prepare-source TASK.yaml --cdc, or run: " + String.join("; ", SqlServerSql.createSyncMarker()));
-        assertThatThrownBy(() -> SyncMarker.requireReady(db(true), captured(false), List.of()))
-                .isInstanceOf(SourceException.class)
-                .hasMessage("database shop: " + f.detail() + "; fix: " + f.fix());
+        // the words a task refuses to start with (SqlServerSource.requireReady), the same the assessment prints
+        assertThat(new Assessment(SyncMarker.findings(db(true), captured(false), List.of())).failureMessage())
+                .isEqualTo("database shop: " + f.detail() + "; fix: " + f.fix());
         assertThat(SyncMarker.findings(db(true), captured(true), List.of()))
                 .containsExactly(new Finding(Status.PASS, "database shop", "sync marker table", "dbo.ferry_sync_marker is captured by "
                         + "capture instance dbo_ferry_sync_marker", ""));
-        SyncMarker.requireReady(db(true), captured(true), List.of());
+        assertThat(new Assessment(SyncMarker.findings(db(true), captured(true), List.of())).failureMessage()).isNull();
     }
 
     @Test
@@ -141,8 +139,8 @@ class SyncMarkerTest {
         assertThat(f.detail()).isEqualTo("not allowed, and table(s) dbo.audit_log have no primary key: their full load reads a "
                 + "snapshot taken at an exact CDC position, so that no change is applied twice");
         assertThat(f.fix()).isEqualTo("ferry prepare-source TASK.yaml --cdc, or run: ALTER DATABASE [shop] SET ALLOW_SNAPSHOT_ISOLATION ON");
-        assertThatThrownBy(() -> SyncMarker.requireReady(db(false), captured(true), List.of(LOG)))
-                .hasMessage("database shop: " + f.detail() + "; fix: " + f.fix());
+        assertThat(new Assessment(SyncMarker.findings(db(false), captured(true), List.of(LOG))).failureMessage())
+                .isEqualTo("database shop: " + f.detail() + "; fix: " + f.fix());
         assertThat(SyncMarker.findings(db(true), captured(true), List.of(LOG)).get(1).status()).isEqualTo(Status.PASS);
         assertThat(SyncMarker.findings(db(false), captured(true), List.of())).hasSize(1);
     }
