@@ -140,11 +140,12 @@ class RunCommandBadInputTest {
     }
 
     @Test
-    void assessASourceWithoutAssessment() throws Exception {
+    void assessAPostgresSourceWithoutLogicalDecoding() throws Exception {
         CliRun r = CliRun.of("assess", task("source:\n" + endpoint("localhost", pg.getPort(), PASSWORD) + "target:\n"
                 + endpoint("localhost", pg.getPort(), PASSWORD)).toString());
-        assertOneCleanLine(r);
-        assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("source type 'postgres' has no premigration assessment");
+        assertThat(r.exit()).isEqualTo(AssessCommand.FAILURES);
+        assertThat(r.out()).containsPattern("FAIL +postgres +wal_level +wal_level is 'replica'; CDC needs wal_level = logical")
+                .contains("fix: ALTER SYSTEM SET wal_level = logical, then restart PostgreSQL");
+        assertThat(r.all()).doesNotContain(PASSWORD);
     }
 }

@@ -31,8 +31,9 @@ class SourceProblemsIT extends EmbeddedPostgresTest {
             task.start();
             assertThatThrownBy(() -> task.awaitFullLoad(Duration.ofSeconds(30)))
                     .isInstanceOf(FerryException.class)
-                    .hasMessageContaining("public.events have no primary key and no REPLICA IDENTITY FULL")
-                    .hasMessageContaining("ALTER TABLE ... REPLICA IDENTITY FULL");
+                    .hasMessageContaining("public.events: no primary key and no REPLICA IDENTITY FULL: in a publication, "
+                            + "PostgreSQL refuses UPDATE and DELETE on it, which would break the application; fix: ALTER TABLE "
+                            + "public.events REPLICA IDENTITY FULL, or exclude the table from the table mappings");
         }
         // and nothing was changed on the source: no publication holds the table
         try (Connection c = server.connect(src)) {
@@ -98,8 +99,9 @@ class SourceProblemsIT extends EmbeddedPostgresTest {
         try (FerryTask task = Ferry.task("grow").source(server.endpoint(src)).target(server.endpoint(dst)).build()) {
             task.start();
             assertThat(task.awaitFinished(Duration.ofSeconds(60))).isTrue();
-            assertThat(task.status().error()).contains("public.b have no primary key and no REPLICA IDENTITY FULL")
-                    .contains("ALTER TABLE ... REPLICA IDENTITY FULL");
+            assertThat(task.status().error()).isEqualTo("public.b: no primary key and no REPLICA IDENTITY FULL: in a "
+                    + "publication, PostgreSQL refuses UPDATE and DELETE on it, which would break the application; fix: "
+                    + "ALTER TABLE public.b REPLICA IDENTITY FULL, or exclude the table from the table mappings");
         }
         try (Connection c = server.connect(src)) {
             assertThat(Tables.rows(c, "(SELECT tablename FROM pg_publication_tables WHERE pubname = 'ferry_grow')"))
@@ -114,6 +116,46 @@ class SourceProblemsIT extends EmbeddedPostgresTest {
         try (Connection s = server.connect(src); Connection t = server.connect(dst)) {
             Tables.assertSameRows(s, t, "public.a");
             Tables.assertSameRows(s, t, "public.b");
+        }
+    }
+
+    @Test
+    @DisplayName("when a table whose replica identity index leaves out its primary key is selected after the start, then "
+            + "resuming names it, the index and the fix, and leaves it out of the publication")
+    void addedTableWithIdentityIndexWithoutTheKey() throws Exception {
+        String src = server.newDatabase("src");
+        String dst = server.newDatabase("dst");
+        try (Connection c = server.connect(src)) {
+            Tables.exec(c, "CREATE TABLE a (id int PRIMARY KEY)", "CREATE TABLE u (id int PRIMARY KEY, e text NOT NULL UNIQUE)",
+                    "ALTER TABLE u REPLICA IDENTITY USING INDEX u_e_key", "INSERT INTO u VALUES (0, 'zero'), (1, 'one'), (2, 'two')");
+        }
+        try (FerryTask task = Ferry.task("growu").source(server.endpoint(src)).target(server.endpoint(dst)).tableMappings(ONLY_A)
+                .build()) {
+            task.start();
+            assertThat(task.awaitInSync(Duration.ofSeconds(60))).isTrue();
+        }
+        try (FerryTask task = Ferry.task("growu").source(server.endpoint(src)).target(server.endpoint(dst)).build()) {
+            task.start();
+            assertThat(task.awaitFinished(Duration.ofSeconds(60))).isTrue();
+            assertThat(task.status().error()).isEqualTo("public.u: REPLICA IDENTITY USING INDEX u_e_key (e) leaves out "
+                    + "primary-key column id: PostgreSQL sends only the index's columns of an old row, so an UPDATE or DELETE "
+                    + "cannot be matched to its row on the target; fix: ALTER TABLE public.u REPLICA IDENTITY DEFAULT (or FULL)");
+        }
+        try (Connection c = server.connect(src)) {
+            assertThat(Tables.rows(c, "(SELECT tablename FROM pg_publication_tables WHERE pubname = 'ferry_growu')"))
+                    .as("the source is not changed").containsExactly("(a)");
+            Tables.exec(c, "ALTER TABLE u REPLICA IDENTITY DEFAULT");
+        }
+        try (FerryTask task = Ferry.task("growu").source(server.endpoint(src)).target(server.endpoint(dst)).build()) {
+            task.start();
+            assertThat(task.awaitFullLoad(Duration.ofSeconds(60))).isTrue();
+            try (Connection c = server.connect(src)) {
+                Tables.exec(c, "DELETE FROM u WHERE id = 2", "UPDATE u SET e = 'uno' WHERE id = 1");
+            }
+            assertThat(task.awaitInSync(Duration.ofSeconds(60))).isTrue();
+        }
+        try (Connection s = server.connect(src); Connection t = server.connect(dst)) {
+            Tables.assertSameRows(s, t, "public.u");
         }
     }
 

@@ -61,7 +61,102 @@ final class PgCatalog {
             WHERE i.indisprimary
             ORDER BY n.nspname, c.relname, k.ord""";
 
+    /**
+     * What PostgreSQL writes to the WAL about the rows of one table a task may replicate: its kind,
+     * its primary-key constraint and, for each relation that holds its rows, the replica identity.
+     * A partitioned table holds no rows: its leaf partitions do, each with its own replica identity
+     * ({@code ALTER TABLE ... REPLICA IDENTITY} on the parent does not reach them), so
+     * {@code relations} lists those; an ordinary table lists itself.
+     *
+     * @param sqlName       the table's name quoted for SQL ({@code quote_ident}), for the fixes Ferry prints
+     * @param keyConstraint the primary-key constraint's name quoted for SQL, null without a primary key
+     * @param keyColumnsSql the primary key's columns quoted for SQL, empty without a primary key
+     * @param keyDeferrable the primary key is DEFERRABLE (PostgreSQL checks it at the end of the statement
+     *                      or transaction, not row by row, and cannot use it as replica identity)
+     */
+    record Capture(TableId id, String sqlName, boolean partitioned, String keyConstraint, List<String> keyColumnsSql,
+                   boolean keyDeferrable, List<Relation> relations) {
+    }
+
+    /**
+     * One relation that holds rows of a table, with its replica identity: {@code relreplident}
+     * ({@code d} default, {@code n} nothing, {@code f} full, {@code i} index), and for {@code i} the
+     * index and its key columns, as named and quoted for SQL (INCLUDE columns are not part of the
+     * identity: PostgreSQL does not send them).
+     */
+    record Relation(TableId id, String sqlName, char identity, String identityIndex, List<String> identityColumns,
+                    List<String> identityColumnsSql) {
+    }
+
+    /**
+     * Every table the catalog offers, with each of its leaf partitions, its replica identity and
+     * identity index columns, and its primary-key constraint. Partitions are reached through
+     * pg_inherits rows of relations marked relispartition (classic inheritance children are tables of
+     * their own). {@code %1$s} is the number of key columns of an index (indnkeyatts, PostgreSQL 11+;
+     * before, every column of an index is a key column).
+     */
+    private static final String CAPTURES = """
+            WITH RECURSIVE tree(root, rel) AS (
+                SELECT c.oid, c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+                  AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+                  AND n.nspname NOT LIKE 'pg\\_toast%%' AND n.nspname NOT LIKE 'pg\\_temp%%'
+                UNION ALL
+                SELECT t.root, i.inhrelid FROM tree t JOIN pg_inherits i ON i.inhparent = t.rel
+                JOIN pg_class p ON p.oid = i.inhrelid WHERE p.relispartition
+            )
+            SELECT rn.nspname, r.relname, quote_ident(rn.nspname) || '.' || quote_ident(r.relname), r.relkind,
+                   quote_ident(pk.conname), coalesce(pk.condeferrable, false),
+                   ARRAY(SELECT quote_ident(a.attname) FROM unnest(pk.conkey) WITH ORDINALITY AS k(attnum, ord)
+                         JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum = k.attnum ORDER BY k.ord),
+                   n.nspname, c.relname, quote_ident(n.nspname) || '.' || quote_ident(c.relname), c.relkind, c.relreplident,
+                   ix.relname,
+                   ARRAY(SELECT a.attname FROM unnest(x.indkey) WITH ORDINALITY AS k(attnum, ord)
+                         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+                         WHERE k.ord <= %1$s ORDER BY k.ord),
+                   ARRAY(SELECT quote_ident(a.attname) FROM unnest(x.indkey) WITH ORDINALITY AS k(attnum, ord)
+                         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+                         WHERE k.ord <= %1$s ORDER BY k.ord)
+            FROM tree t
+            JOIN pg_class r ON r.oid = t.root JOIN pg_namespace rn ON rn.oid = r.relnamespace
+            JOIN pg_class c ON c.oid = t.rel JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_constraint pk ON pk.conrelid = r.oid AND pk.contype = 'p'
+            LEFT JOIN pg_index x ON x.indrelid = c.oid AND x.indisreplident
+            LEFT JOIN pg_class ix ON ix.oid = x.indexrelid
+            WHERE c.relkind = 'r' OR c.oid = t.root
+            ORDER BY 1, 2, 8, 9""";
+
     private PgCatalog() {
+    }
+
+    /** The capture facts of every table the catalog offers, by table; {@code serverVersion} as server_version_num. */
+    static Map<TableId, Capture> captures(Connection conn, int serverVersion) throws SQLException {
+        String sql = CAPTURES.formatted(serverVersion >= 110000 ? "x.indnkeyatts" : "x.indnatts");
+        Map<TableId, Capture> captures = new LinkedHashMap<>();
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                TableId id = new TableId(rs.getString(1), rs.getString(2));
+                Capture capture = captures.get(id);
+                if (capture == null) {
+                    capture = new Capture(id, rs.getString(3), rs.getString(4).charAt(0) == 'p', rs.getString(5), strings(rs, 7),
+                            rs.getBoolean(6), new ArrayList<>());
+                    captures.put(id, capture);
+                }
+                if (rs.getString(11).charAt(0) != 'r') {
+                    continue; // the partitioned table itself: its partitions hold the rows
+                }
+                capture.relations().add(new Relation(new TableId(rs.getString(8), rs.getString(9)), rs.getString(10),
+                        rs.getString(12).charAt(0), rs.getString(13), strings(rs, 14), strings(rs, 15)));
+            }
+        }
+        captures.replaceAll((id, c) -> new Capture(id, c.sqlName(), c.partitioned(), c.keyConstraint(), c.keyColumnsSql(),
+                c.keyDeferrable(), List.copyOf(c.relations())));
+        return captures;
+    }
+
+    private static List<String> strings(ResultSet rs, int column) throws SQLException {
+        java.sql.Array array = rs.getArray(column);
+        return array == null ? List.of() : List.of((String[]) array.getArray());
     }
 
     static List<Table> read(Connection conn) throws SQLException {

@@ -4,12 +4,13 @@ import dev.ferry.core.SourceException;
 import dev.ferry.core.model.SourcePosition;
 import dev.ferry.core.model.TableId;
 import dev.ferry.core.model.TableSchema;
+import dev.ferry.core.spi.AssessableSource;
+import dev.ferry.core.spi.Assessment;
 import dev.ferry.core.spi.BatchLimits;
 import dev.ferry.core.spi.BulkReader;
 import dev.ferry.core.spi.CdcMark;
 import dev.ferry.core.spi.ChangeStream;
 import dev.ferry.core.spi.KeyRange;
-import dev.ferry.core.spi.Source;
 import dev.ferry.core.spi.SyncPoint;
 import dev.ferry.postgres.PgConnector;
 import dev.ferry.postgres.PgEndpoint;
@@ -39,7 +40,7 @@ import java.util.UUID;
  * snapshot exported by the replication slot's creation (so the full load and CDC meet exactly),
  * and CDC through Debezium's PostgreSQL connector on that slot.
  */
-public final class PostgresSource implements Source {
+public final class PostgresSource implements AssessableSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSource.class);
 
@@ -99,21 +100,17 @@ public final class PostgresSource implements Source {
     public CdcMark markCdcStart(String taskName, List<TableSchema> tables) {
         String slot = slot(taskName);
         String publication = publication(taskName);
+        PgAssessment.Facts facts = requireReady(tables);
         try (Connection c = connector.pooled(); Statement st = c.createStatement()) {
-            try (ResultSet rs = st.executeQuery("SHOW wal_level")) {
-                rs.next();
-                if (!"logical".equals(rs.getString(1))) {
-                    throw new SourceException("source wal_level is '" + rs.getString(1) + "'; CDC needs wal_level = logical"
-                            + " (ALTER SYSTEM SET wal_level = logical, then restart PostgreSQL)");
-                }
-            }
-            requireReplicaIdentity(tables);
             StringJoiner list = new StringJoiner(", ");
             for (TableSchema t : tables) {
                 list.add(PgIdentifiers.quote(t.id()));
             }
             st.execute("DROP PUBLICATION IF EXISTS " + PgIdentifiers.quote(publication));
-            st.execute("CREATE PUBLICATION " + PgIdentifiers.quote(publication) + " FOR TABLE " + list);
+            // A partitioned table's changes are then published under its own name (the table the task replicates),
+            // not under the names of its partitions; it changes nothing for other tables.
+            st.execute("CREATE PUBLICATION " + PgIdentifiers.quote(publication) + " FOR TABLE " + list
+                    + (PgAssessment.publishesViaRoot(facts.versionNum()) ? " WITH (publish_via_partition_root = true)" : ""));
             dropSlot(c, slot);
         } catch (SQLException e) {
             throw connector.failure("preparing CDC (publication " + publication + ", slot " + slot + ") failed", e);
@@ -147,19 +144,33 @@ public final class PostgresSource implements Source {
         }
     }
 
-    /** Refuses keyless tables without REPLICA IDENTITY FULL: in a publication, UPDATE and DELETE on them would fail. */
-    private void requireReplicaIdentity(List<TableSchema> tables) {
-        List<String> unsafe = new ArrayList<>();
-        for (TableSchema t : tables) {
-            if (!t.hasPrimaryKey() && table(t.id()).replicaIdentity() != 'f') {
-                unsafe.add(t.id().toString());
-            }
+    /**
+     * Refuses to capture changes of {@code tables} on every FAIL finding of the assessment, in the
+     * words {@code ferry assess} prints them: the rules live there, once ({@link PgAssessment}).
+     * Called before the publication is created or extended, so a refused table is left as it was
+     * (in a publication, some of them would make the application's own UPDATEs fail). Returns the
+     * facts read.
+     */
+    private PgAssessment.Facts requireReady(List<TableSchema> tables) {
+        PgAssessment.Facts facts = facts();
+        String failures = PgAssessment.assess(facts, tables, true).failureMessage();
+        if (failures != null) {
+            throw new SourceException(failures);
         }
-        if (!unsafe.isEmpty()) {
-            throw new SourceException("table(s) " + String.join(", ", unsafe) + " have no primary key and no REPLICA "
-                    + "IDENTITY FULL: in a publication, UPDATE and DELETE on them would fail on the source. Run "
-                    + "ALTER TABLE ... REPLICA IDENTITY FULL for each, or exclude them from the table mappings");
+        return facts;
+    }
+
+    private PgAssessment.Facts facts() {
+        try (Connection c = connector.pooled()) {
+            return PgAssessment.facts(c);
+        } catch (SQLException e) {
+            throw connector.failure("reading the replica identities and server settings failed", e);
         }
+    }
+
+    @Override
+    public Assessment assess(List<TableSchema> tables, boolean captureChanges) {
+        return PgAssessment.assess(facts(), tables, captureChanges);
     }
 
     /**
@@ -182,7 +193,7 @@ public final class PostgresSource implements Source {
     @Override
     public CdcMark markAddedTables(String taskName, List<TableSchema> added) {
         String publication = publication(taskName);
-        requireReplicaIdentity(added);
+        PgAssessment.Facts facts = requireReady(added);
         List<TableSchema> ordered = new ArrayList<>(added);
         ordered.sort((a, b) -> a.id().compareTo(b.id()));
         StringJoiner list = new StringJoiner(", ");
@@ -204,6 +215,12 @@ public final class PostgresSource implements Source {
                         if (!published.contains(t.id())) {
                             missing.add(PgIdentifiers.quote(t.id()));
                         }
+                    }
+                    if (PgAssessment.publishesViaRoot(facts.versionNum()) && !publishedViaRoot(c, publication)) {
+                        // made by a version before partitioned tables were replicated: without it an added
+                        // partitioned table's changes would come under its partitions' names
+                        st.execute("ALTER PUBLICATION " + PgIdentifiers.quote(publication)
+                                + " SET (publish_via_partition_root = true)");
                     }
                     if (missing.length() > 0) {
                         st.execute("ALTER PUBLICATION " + PgIdentifiers.quote(publication) + " ADD TABLE " + missing);
@@ -288,6 +305,15 @@ public final class PostgresSource implements Source {
             }
         }
         return published;
+    }
+
+    private static boolean publishedViaRoot(Connection c, String publication) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pubviaroot FROM pg_publication WHERE pubname = ?")) {
+            ps.setString(1, publication);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
     }
 
     private static void dropSlot(Connection c, String slot) throws SQLException {
