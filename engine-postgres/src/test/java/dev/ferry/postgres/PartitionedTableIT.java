@@ -129,23 +129,26 @@ class PartitionedTableIT extends EmbeddedPostgresTest {
 
     @Test
     @DisplayName("when a partition of a keyless partitioned table lacks REPLICA IDENTITY FULL, then CDC refuses to start "
-            + "naming the partition and the fix, even if the parent has it")
+            + "naming the partition and the fix, even if the parent has it, and the partition is one level down")
     void keylessPartitionWithoutFullIdentity() throws Exception {
         String src = server.newDatabase("src");
         String dst = server.newDatabase("dst");
         try (Connection c = server.connect(src)) {
             Tables.exec(c, "CREATE TABLE kl (at int NOT NULL, what text) PARTITION BY RANGE (at)",
                     "CREATE TABLE kl_0 PARTITION OF kl FOR VALUES FROM (0) TO (100)",
-                    "CREATE TABLE kl_1 PARTITION OF kl FOR VALUES FROM (100) TO (200)",
+                    "CREATE TABLE kl_1 PARTITION OF kl FOR VALUES FROM (100) TO (200) PARTITION BY RANGE (at)",
+                    "CREATE TABLE kl_1a PARTITION OF kl_1 FOR VALUES FROM (100) TO (150)",
+                    "CREATE TABLE kl_1b PARTITION OF kl_1 FOR VALUES FROM (150) TO (200)",
                     "ALTER TABLE kl REPLICA IDENTITY FULL", "ALTER TABLE kl_0 REPLICA IDENTITY FULL",
-                    "INSERT INTO kl VALUES (1, 'a'), (101, 'b')");
+                    "ALTER TABLE kl_1 REPLICA IDENTITY FULL", "ALTER TABLE kl_1a REPLICA IDENTITY FULL",
+                    "INSERT INTO kl VALUES (1, 'a'), (101, 'b'), (151, 'c')");
         }
-        ReplicaIdentityIT.assertRefused(src, dst, "keylessparts", "public.kl: partition public.kl_1: no primary key and no "
+        ReplicaIdentityIT.assertRefused(src, dst, "keylessparts", "public.kl: partition public.kl_1b: no primary key and no "
                 + "REPLICA IDENTITY FULL: in a publication, PostgreSQL refuses UPDATE and DELETE on it, which would break the "
-                + "application; fix: ALTER TABLE public.kl_1 REPLICA IDENTITY FULL (every partition needs it, those added "
+                + "application; fix: ALTER TABLE public.kl_1b REPLICA IDENTITY FULL (every partition needs it, those added "
                 + "later too), or exclude the table from the table mappings");
         try (Connection c = server.connect(src)) {
-            Tables.exec(c, "UPDATE kl SET what = 'c' WHERE at = 101");
+            Tables.exec(c, "UPDATE kl SET what = 'd' WHERE at = 151");
         }
     }
 }

@@ -84,6 +84,21 @@ class ReplicaIdentityIT extends EmbeddedPostgresTest {
     }
 
     @Test
+    @DisplayName("when the primary key is only an INCLUDE column of the replica identity index, then CDC refuses to start: "
+            + "PostgreSQL does not send INCLUDE columns")
+    void identityIndexIncludingTheKey() throws Exception {
+        String src = server.newDatabase("src");
+        String dst = server.newDatabase("dst");
+        try (Connection c = server.connect(src)) {
+            Tables.exec(c, "CREATE TABLE w (id int PRIMARY KEY, e text NOT NULL, v text)",
+                    "CREATE UNIQUE INDEX w_e ON w (e) INCLUDE (id)", "ALTER TABLE w REPLICA IDENTITY USING INDEX w_e");
+        }
+        assertRefused(src, dst, "included", "public.w: REPLICA IDENTITY USING INDEX w_e (e) leaves out primary-key column id: "
+                + "PostgreSQL sends only the index's columns of an old row, so an UPDATE or DELETE cannot be matched to its "
+                + "row on the target; fix: ALTER TABLE public.w REPLICA IDENTITY DEFAULT (or FULL)");
+    }
+
+    @Test
     @DisplayName("when a keyless table's replica identity is an index, then CDC refuses to start with FULL or the index "
             + "as primary key for fix")
     void keylessTableWithIdentityIndex() throws Exception {
