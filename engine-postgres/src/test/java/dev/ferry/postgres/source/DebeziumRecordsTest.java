@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -30,12 +29,6 @@ class DebeziumRecordsTest {
         assertThat(DebeziumRecords.interval("P1Y2M3DT4H5M6.789012S")).isEqualTo(new Interval(14, 3, 14_706_789_012L));
         assertThat(DebeziumRecords.interval("P0Y0M-1DT0H0M-0.000001S")).isEqualTo(new Interval(0, -1, -1));
         assertThat(DebeziumRecords.interval("P0Y0M0DT0H0M0S")).isEqualTo(new Interval(0, 0, 0));
-    }
-
-    @Test
-    void arraysRenderAsPostgresWritesThem() {
-        assertThat(DebeziumRecords.arrayLiteral(Arrays.asList(1, 2, null, 4))).isEqualTo("{1,2,NULL,4}");
-        assertThat(DebeziumRecords.arrayLiteral(Arrays.asList("a b", "", "null", "x\"y"))).isEqualTo("{\"a b\",\"\",\"null\",\"x\\\"y\"}");
     }
 
     @Test
