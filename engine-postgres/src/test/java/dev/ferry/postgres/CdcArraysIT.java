@@ -97,4 +97,47 @@ class CdcArraysIT extends EmbeddedPostgresTest {
             }
         }
     }
+
+    @Test
+    @DisplayName("when bit strings change after the full load, then the target holds their text, as the full load wrote it")
+    void bitStringsArriveAsTheirText() throws Exception {
+        String src = server.newDatabase("src");
+        String dst = server.newDatabase("dst");
+        try (Connection c = server.connect(src)) {
+            Tables.exec(c, "CREATE TABLE bits (id int PRIMARY KEY, one bit, three bit(3), free varbit, many bit(2)[])",
+                    "INSERT INTO bits VALUES (1, '1', '101', '', '{01,10}'), (2, NULL, NULL, NULL, NULL)");
+        }
+        try (FerryTask task = Ferry.task("bits").source(server.endpoint(src)).target(server.endpoint(dst)).build()) {
+            task.start();
+            assertThat(task.awaitFullLoad(Duration.ofMinutes(1))).isTrue();
+            try (Connection s = server.connect(src); Connection t = server.connect(dst)) {
+                Tables.exec(s, "INSERT INTO bits SELECT id + 10, one, three, free, many FROM bits",
+                        "UPDATE bits SET one = '0', three = '010', free = '1100110011' WHERE id = 2");
+                assertThat(task.awaitInSync(Duration.ofMinutes(1))).isTrue();
+                Tables.assertSameRows(s, t, "public.bits");
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("when a money value changes, which the change stream sends as a bare number, then the task stops naming "
+            + "the column rather than write a text the full load would not have written")
+    void moneyStopsNamingTheColumn() throws Exception {
+        String src = server.newDatabase("src");
+        String dst = server.newDatabase("dst");
+        try (Connection c = server.connect(src)) {
+            Tables.exec(c, "CREATE TABLE price (id int PRIMARY KEY, amount money)", "INSERT INTO price VALUES (1, 12.34)");
+        }
+        try (FerryTask task = Ferry.task("money").source(server.endpoint(src)).target(server.endpoint(dst)).build()) {
+            task.start();
+            assertThat(task.awaitFullLoad(Duration.ofMinutes(1))).isTrue();
+            try (Connection s = server.connect(src); Connection t = server.connect(dst)) {
+                Tables.exec(s, "UPDATE price SET amount = 56.78 WHERE id = 1");
+                assertThat(task.awaitFinished(Duration.ofMinutes(1))).isTrue();
+                assertThat(task.status().error()).contains("table public.price, column amount")
+                        .contains("not as its PostgreSQL text");
+                assertThat(Tables.rows(t, "public.price")).containsExactly("(1,$12.34)");
+            }
+        }
+    }
 }
