@@ -4,6 +4,7 @@ import dev.ferry.core.SourceException;
 import dev.ferry.core.model.ChangeEvent;
 import dev.ferry.core.model.Column;
 import dev.ferry.core.model.Interval;
+import dev.ferry.core.model.LogicalType;
 import dev.ferry.core.model.TableId;
 import dev.ferry.core.model.TableSchema;
 import dev.ferry.core.model.TypeKind;
@@ -11,6 +12,7 @@ import dev.ferry.core.model.Unchanged;
 import dev.ferry.debezium.ChangeEnvelope;
 import dev.ferry.debezium.ConnectorTime;
 import dev.ferry.debezium.RecordConverter;
+import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
@@ -57,7 +59,7 @@ final class DebeziumRecords implements RecordConverter {
     static final int DATE_MINUS_INFINITY = Integer.MIN_VALUE + 10_957;
 
     private final Map<TableId, TableSchema> tables;
-    private final Map<TableId, int[]> fieldOrder = new HashMap<>();
+    private final Map<TableId, Layout> layouts = new HashMap<>();
     private final String syncPrefix;
 
     DebeziumRecords(List<TableSchema> tables, String syncPrefix) {
@@ -134,14 +136,10 @@ final class DebeziumRecords implements RecordConverter {
         if (struct == null) {
             throw new SourceException("table " + schema.id() + ": change without the old key");
         }
+        List<Field> fields = fields(schema, struct);
         Object[] row = new Object[schema.columns().size()];
         for (int k : schema.keyIndexes()) {
-            Column c = schema.columns().get(k);
-            Field f = struct.schema().field(c.name());
-            if (f == null) {
-                throw new SourceException("table " + schema.id() + ": the old row has no key column " + c.name());
-            }
-            row[k] = column(schema, c, f, struct);
+            row[k] = column(schema, schema.columns().get(k), fields.get(k), struct);
         }
         return row;
     }
@@ -151,18 +149,10 @@ final class DebeziumRecords implements RecordConverter {
             throw new SourceException("table " + schema.id() + ": change without row image; for a table without a "
                     + "primary key set REPLICA IDENTITY FULL on the source");
         }
-        List<Field> fields = struct.schema().fields();
-        if (fields.size() != schema.columns().size()) {
-            // The row's shape differs from the one the task started with: a column was added or dropped.
-            throw new SourceException("table " + schema.id() + ": the source row has columns " + names(fields)
-                    + " but the task replicates " + schema.columnNames()
-                    + "; schema changes are not replicated yet: reload the table");
-        }
-        int[] order = fieldOrder.computeIfAbsent(schema.id(), t -> order(schema, struct.schema()));
-        Object[] row = new Object[order.length];
-        for (int i = 0; i < order.length; i++) {
-            Field f = fields.get(order[i]);
-            row[i] = column(schema, schema.columns().get(i), f, struct);
+        List<Field> fields = fields(schema, struct);
+        Object[] row = new Object[fields.size()];
+        for (int i = 0; i < row.length; i++) {
+            row[i] = column(schema, schema.columns().get(i), fields.get(i), struct);
         }
         return row;
     }
@@ -176,21 +166,101 @@ final class DebeziumRecords implements RecordConverter {
         }
     }
 
-    private static List<String> names(List<Field> fields) {
-        return fields.stream().map(Field::name).toList();
+    /**
+     * The fields of a row, one per column of the task in the same order, checked once per row
+     * schema object: the connector builds a new one whenever PostgreSQL sends the table's relation
+     * again (at the first change of each session and after every ALTER TABLE of it), so the check
+     * costs nothing per row and sees every change of the columns before a row in the new shape
+     * goes anywhere.
+     */
+    private List<Field> fields(TableSchema schema, Struct struct) {
+        Layout layout = layouts.get(schema.id());
+        if (layout == null || layout.rowSchema() != struct.schema()) {
+            layout = Layout.check(schema, struct.schema(), layout);
+            layouts.put(schema.id(), layout);
+        }
+        return layout.rowSchema().fields();
     }
 
-    private static int[] order(TableSchema schema, Schema rowSchema) {
-        int[] order = new int[schema.columns().size()];
-        for (int i = 0; i < order.length; i++) {
-            Field f = rowSchema.field(schema.columns().get(i).name());
-            if (f == null) {
-                throw new SourceException("table " + schema.id() + ": the source row has no column "
-                        + schema.columns().get(i).name() + "; schema changes are not replicated yet: reload the table");
+    /**
+     * A row schema of the connector that matches the task's columns: the same names in the same
+     * order (PostgreSQL sends columns in the order of their attribute numbers, so a column dropped
+     * and added again moves to the end), each of a type its kind arrives as. Text kinds arrive in
+     * several shapes (arrays and bit strings as text, unknown types as bytes, oid as a number), so
+     * for them a later schema must keep the shape of the first one.
+     */
+    record Layout(Schema rowSchema, Schema.Type[] types) {
+
+        static Layout check(TableSchema schema, Schema rowSchema, Layout previous) {
+            List<Field> fields = rowSchema.fields();
+            List<String> names = fields.stream().map(Field::name).toList();
+            List<String> expected = schema.columnNames();
+            if (!names.equals(expected)) {
+                List<String> dropped = expected.stream().filter(n -> !names.contains(n)).toList();
+                List<String> added = names.stream().filter(n -> !expected.contains(n)).toList();
+                StringBuilder what = new StringBuilder("the columns now come as (" + String.join(", ", names)
+                        + ") where the task replicates (" + String.join(", ", expected) + ")");
+                if (!dropped.isEmpty()) {
+                    what.append("; dropped or renamed: ").append(String.join(", ", dropped));
+                }
+                if (!added.isEmpty()) {
+                    what.append("; added: ").append(String.join(", ", added));
+                }
+                if (dropped.isEmpty() && added.isEmpty()) {
+                    what.append("; a column was dropped and added again");
+                }
+                throw changed(schema, what.toString());
             }
-            order[i] = f.index();
+            Schema.Type[] types = new Schema.Type[fields.size()];
+            for (int i = 0; i < types.length; i++) {
+                Column c = schema.columns().get(i);
+                Schema f = fields.get(i).schema();
+                types[i] = f.type();
+                String problem = typeProblem(c, f, previous == null ? null : previous.types()[i]);
+                if (problem != null) {
+                    String declared = c.nativeType().isEmpty() ? c.type().toString() : c.nativeType();
+                    throw changed(schema, "column " + c.name() + " (" + declared + ") now arrives as " + problem
+                            + ": its type changed (ALTER COLUMN ... TYPE, or dropped and added again)");
+                }
+            }
+            return new Layout(rowSchema, types);
         }
-        return order;
+
+        /** How the connector's field disagrees with the column, or null when it fits. */
+        private static String typeProblem(Column c, Schema f, Schema.Type before) {
+            Schema.Type t = f.type();
+            String shape = t.getName() + (f.name() == null ? "" : " " + f.name().substring(f.name().lastIndexOf('.') + 1));
+            LogicalType type = c.type();
+            boolean fits = switch (type.kind()) {
+                case BOOLEAN -> t == Schema.Type.BOOLEAN;
+                case INT16 -> t == Schema.Type.INT16;
+                case INT32, DATE -> t == Schema.Type.INT32;
+                case INT64 -> t == Schema.Type.INT64;
+                case FLOAT32 -> t == Schema.Type.FLOAT32;
+                case FLOAT64 -> t == Schema.Type.FLOAT64;
+                case TIME, TIMESTAMP -> t == Schema.Type.INT32 || t == Schema.Type.INT64;
+                case BYTES -> t == Schema.Type.BYTES;
+                case TIMETZ, TIMESTAMPTZ, INTERVAL, UUID, JSON, XML -> t == Schema.Type.STRING;
+                case DECIMAL -> {
+                    if (type.precision() == 0) {
+                        yield t == Schema.Type.BYTES || t == Schema.Type.STRUCT;
+                    }
+                    // numeric(p,s): a scale that changed would round the values silently on the target
+                    String scale = f.parameters() == null ? null : f.parameters().get(Decimal.SCALE_FIELD);
+                    if (Decimal.LOGICAL_NAME.equals(f.name()) && scale != null && !scale.equals(String.valueOf(type.scale()))) {
+                        shape = "numeric with scale " + scale;
+                    }
+                    yield Decimal.LOGICAL_NAME.equals(f.name()) && String.valueOf(type.scale()).equals(scale);
+                }
+                case CHAR, VARCHAR, TEXT -> before == null || t == before;
+            };
+            return fits ? null : shape;
+        }
+    }
+
+    private static SourceException changed(TableSchema schema, String what) {
+        return new SourceException("table " + schema.id() + " changed on the source: " + what
+                + "; schema changes are not replicated yet: reload the task (ferry run --reload) to load the table as it is now");
     }
 
     /** Converts one connector value into the neutral class of {@code kind}. */
@@ -227,13 +297,7 @@ final class DebeziumRecords implements RecordConverter {
             case TEXT:
             case JSON:
             case XML:
-                if (v instanceof List<?> list) {
-                    return arrayLiteral(list);
-                }
-                if (v instanceof byte[] || v instanceof ByteBuffer) {
-                    return new String(RecordConverter.bytes(v), StandardCharsets.UTF_8);
-                }
-                return v.toString();
+                return text(schema, v);
             case BYTES:
                 return RecordConverter.bytes(v);
             case UUID:
@@ -290,6 +354,29 @@ final class DebeziumRecords implements RecordConverter {
     }
 
 
+    /**
+     * A value of a column Ferry carries as text: the text PostgreSQL sent (arrays and bit strings
+     * through {@link RawTextColumns}, unknown types as its bytes), or an integer (oid), whose text is
+     * its decimal form. Anything else is the connector's own rendering of the value (money as a
+     * number without its currency, geometric types as structs, vectors as lists), whose text is not
+     * what the full load wrote: refused rather than written as a Java {@code toString()}.
+     */
+    private static String text(Schema schema, Object v) {
+        if (v instanceof String s) {
+            return s;
+        }
+        if ((v instanceof byte[] || v instanceof ByteBuffer) && schema.name() == null) {
+            return new String(RecordConverter.bytes(v), StandardCharsets.UTF_8);
+        }
+        if (v instanceof Integer || v instanceof Long || v instanceof Short) {
+            return v.toString();
+        }
+        throw new IllegalArgumentException("the change stream sends this type as " + schema.type().getName()
+                + (schema.name() == null ? "" : " " + schema.name()) + ", not as its PostgreSQL text, so CDC cannot write "
+                + "what the full load wrote; change the column's type on the source or exclude the table (a selection rule with "
+                + "rule-action exclude)");
+    }
+
     private static boolean isUnchanged(Object v) {
         if (v instanceof String s) {
             return s.equals(UNCHANGED_PLACEHOLDER);
@@ -299,9 +386,6 @@ final class DebeziumRecords implements RecordConverter {
         }
         if (v instanceof ByteBuffer bb) {
             return bb.remaining() == UNCHANGED_BYTES.length && Arrays.equals(RecordConverter.bytes(bb), UNCHANGED_BYTES);
-        }
-        if (v instanceof List<?> l) {
-            return l.size() == 1 && isUnchanged(l.get(0));
         }
         return false;
     }
@@ -326,43 +410,5 @@ final class DebeziumRecords implements RecordConverter {
 
     private static int group(Matcher m, int g) {
         return m.group(g) == null ? 0 : Integer.parseInt(m.group(g));
-    }
-
-    private static boolean needsQuotes(String s) {
-        if (s.isEmpty() || s.equalsIgnoreCase("NULL")) {
-            return true;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '{' || c == '}' || c == ',' || c == '"' || c == '\\' || Character.isWhitespace(c)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** A PostgreSQL array literal for a list from the connector: {a,"b c",NULL}. */
-    static String arrayLiteral(List<?> list) {
-        StringBuilder sb = new StringBuilder("{");
-        for (int i = 0; i < list.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            Object e = list.get(i);
-            if (e == null) {
-                sb.append("NULL");
-            } else if (e instanceof List<?> inner) {
-                sb.append(arrayLiteral(inner));
-            } else {
-                String s = e instanceof byte[] || e instanceof ByteBuffer ? new String(RecordConverter.bytes(e), StandardCharsets.UTF_8) : e.toString();
-                // Quoted only where PostgreSQL's array output quotes: so the text is what the source shows.
-                if (needsQuotes(s)) {
-                    sb.append('"').append(s.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-                } else {
-                    sb.append(s);
-                }
-            }
-        }
-        return sb.append('}').toString();
     }
 }

@@ -46,6 +46,8 @@ final class PgChangeStream {
         p.setProperty("hstore.handling.mode", "json");
         p.setProperty("include.unknown.datatypes", "true");
         p.setProperty("unavailable.value.placeholder", DebeziumRecords.UNCHANGED_PLACEHOLDER);
+        p.setProperty("converters", "ferrytext"); // arrays and bit strings as the text PostgreSQL sent
+        p.setProperty("ferrytext.type", RawTextColumns.class.getName());
         p.setProperty("message.prefix.include.list", SYNC_PREFIX);
         p.setProperty("status.update.interval.ms", "1000");
         // a restarted task may find the slot still held for a moment by the process it replaces

@@ -319,14 +319,18 @@ final class PgChangeApplier implements ChangeApplier {
             for (int i = 0; i < cols.size(); i++) {
                 PgType t = plan.target.types()[i];
                 String q = PgIdentifiers.quote(cols.get(i));
-                String cast = plan.target.castTypes()[i];
-                // json and xml have no equality operator: compare their text
+                String cast = plan.target.fullTypes()[i];
                 if (t == PgType.JSON || t == PgType.XML) {
+                    // json and xml have no equality operator: compare their text
                     match.add("x." + q + "::text IS NOT DISTINCT FROM ?::text");
+                } else if (t == PgType.TIMETZ) {
+                    // timetz equality compares the offset too, and the old row arrives at +00 (Debezium
+                    // normalises timetz to UTC): compare the instant
+                    match.add("(x." + q + " AT TIME ZONE 'UTC') IS NOT DISTINCT FROM (?::" + cast + " AT TIME ZONE 'UTC')");
                 } else {
                     match.add("x." + q + " IS NOT DISTINCT FROM ?::" + cast);
                 }
-                params.add("?::" + cast);
+                params.add("?::" + plan.target.openTypes()[i]);
             }
             plan.keylessDeleteSql = "DELETE FROM " + table + " WHERE ctid = (SELECT x.ctid FROM " + table + " x WHERE "
                     + match + " LIMIT 1)";
