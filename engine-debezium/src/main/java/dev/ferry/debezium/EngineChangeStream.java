@@ -91,9 +91,8 @@ public final class EngineChangeStream implements ChangeStream {
         this.engine = DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
                 .using(engine)
                 .using((success, message, error) -> {
-                    if (!success && !closed) {
-                        failure.compareAndSet(null, new SourceException(label + " change capture stopped: "
-                                + (message == null ? "" : message), error));
+                    if (!closed) {
+                        failure.compareAndSet(null, ended(label, success, message, error));
                     }
                     synchronized (commitLock) {
                         commitLock.notifyAll();
@@ -107,6 +106,20 @@ public final class EngineChangeStream implements ChangeStream {
             return t;
         });
         executor.execute(this.engine);
+    }
+
+    /**
+     * Why the stream can deliver nothing more: the engine ended while the task still reads it. An
+     * engine normally ends only when the stream closes it; one that ends by itself (its connector
+     * failed, or gave up after its retries) captures nothing more, so the task must not wait for it.
+     */
+    static SourceException ended(String label, boolean success, String message, Throwable error) {
+        String reason = message == null || message.isBlank() ? (error == null ? "no reason given" : error.toString()) : message;
+        if (success) {
+            return new SourceException(label + " change capture ended by itself (" + reason + "), so no further change would "
+                    + "be captured; the task stops, and resumes from its last checkpoint when started again", error);
+        }
+        return new SourceException(label + " change capture stopped: " + reason, error);
     }
 
     /**
@@ -273,14 +286,36 @@ public final class EngineChangeStream implements ChangeStream {
         return r.value() instanceof Struct s && s.schema().field("op") != null && "t".equals(s.getString("op"));
     }
 
+    /**
+     * The next chunk, or null after {@code timeout}. Fails with a {@link SourceException} as soon as
+     * the engine has failed or ended (checked at least every 100 ms while waiting): an ended engine
+     * delivers nothing more.
+     */
     @Override
     public ChangeChunk poll(long timeout, TimeUnit unit) throws InterruptedException {
+        throwIfFailed();
+        polled.countDown();
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (true) {
+            long left = deadline - System.nanoTime();
+            ChangeChunk chunk = handover.poll(Math.max(0, Math.min(left, FAILURE_CHECK_NANOS)), TimeUnit.NANOSECONDS);
+            if (chunk != null) {
+                return chunk;
+            }
+            throwIfFailed();
+            if (left <= FAILURE_CHECK_NANOS) {
+                return null;
+            }
+        }
+    }
+
+    private static final long FAILURE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private void throwIfFailed() {
         Throwable f = failure.get();
         if (f != null) {
             throw f instanceof SourceException s ? s : new SourceException(label + " change capture failed: " + f.getMessage(), f);
         }
-        polled.countDown();
-        return handover.poll(timeout, unit);
     }
 
     @Override

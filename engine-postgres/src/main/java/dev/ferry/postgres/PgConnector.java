@@ -8,6 +8,7 @@ import org.postgresql.util.PSQLException;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Properties;
 
 /**
@@ -52,6 +53,38 @@ public final class PgConnector implements AutoCloseable {
     /** A dedicated connection (extra driver properties may be given); closed by the caller or by {@link #close()}. */
     public Connection open(Properties extra) {
         return connections.open(extra);
+    }
+
+    /**
+     * A dedicated connection (as {@link #open}) on which the server's limits on one session's
+     * statements and transactions are off: {@code statement_timeout},
+     * {@code idle_in_transaction_session_timeout} and, from PostgreSQL 17, {@code transaction_timeout}.
+     * For the connections that hold a snapshot other connections import (they sit idle in their
+     * transaction for as long as tables wait for a load slot) and for the full load's reads (one
+     * COPY per table, as long as the table is big): a database or role may set such limits for its
+     * applications ({@code ALTER DATABASE ... SET}), and they would end the snapshot, or the read,
+     * half-way through the load. A session's {@code SET} overrides the database's and the role's,
+     * and the URL's {@code options} too. It is set before the connection does anything else, so it
+     * also holds for a replication connection, whose exported snapshot lasts only until its next
+     * command.
+     */
+    public Connection openUntimed(Properties extra) {
+        Connection c = open(extra);
+        try (Statement st = c.createStatement()) {
+            st.execute("SET statement_timeout = 0");
+            st.execute("SET idle_in_transaction_session_timeout = 0");
+            if (c.getMetaData().getDatabaseMajorVersion() >= 17) {
+                st.execute("SET transaction_timeout = 0");
+            }
+            return c;
+        } catch (SQLException e) {
+            try {
+                c.close();
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
+            }
+            throw failure("turning off the session's statement and transaction timeouts failed", e);
+        }
     }
 
     /** Wraps a SQL failure in the endpoint's exception type with a message naming the endpoint. */

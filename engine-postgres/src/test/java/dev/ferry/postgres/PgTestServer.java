@@ -20,15 +20,21 @@ public final class PgTestServer implements AutoCloseable {
     private final EmbeddedPostgres pg;
 
     public PgTestServer() throws IOException {
-        pg = EmbeddedPostgres.builder()
+        this(Map.of());
+    }
+
+    /** A server with {@code config} on top of (or instead of) the settings every test server has. */
+    public PgTestServer(Map<String, String> config) throws IOException {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setServerConfig("wal_level", "logical")
                 .setServerConfig("max_replication_slots", "20")
                 .setServerConfig("max_wal_senders", "20")
                 .setServerConfig("max_connections", "200")
                 .setServerConfig("fsync", "off")
                 .setServerConfig("synchronous_commit", "off")
-                .setServerConfig("full_page_writes", "off")
-                .start();
+                .setServerConfig("full_page_writes", "off");
+        config.forEach(builder::setServerConfig);
+        pg = builder.start();
     }
 
     public String newDatabase(String prefix) throws SQLException {

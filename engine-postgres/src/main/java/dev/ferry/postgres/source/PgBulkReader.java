@@ -46,7 +46,8 @@ final class PgBulkReader implements BulkReader {
     public long read(RowSink sink) throws InterruptedException {
         long rows = 0;
         try {
-            conn = connector.open(new java.util.Properties());
+            // one COPY as long as the table is big, and a snapshot to import: no statement or transaction limit
+            conn = connector.openUntimed(new java.util.Properties());
             conn.setAutoCommit(false);
             try (Statement st = conn.createStatement()) {
                 st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");

@@ -119,7 +119,8 @@ public final class PostgresSource implements AssessableSource {
         PGProperty.REPLICATION.set(props, "database");
         PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "10");
         PGProperty.PREFER_QUERY_MODE.set(props, "simple");
-        Connection repl = connector.open(props);
+        // holds the exported snapshot, idle in its transaction, until the last table has started reading
+        Connection repl = connector.openUntimed(props);
         try {
             ReplicationSlotInfo info = repl.unwrap(PGConnection.class).getReplicationAPI().createReplicationSlot()
                     .logical().withSlotName(slot).withOutputPlugin("pgoutput").make();
@@ -200,7 +201,8 @@ public final class PostgresSource implements AssessableSource {
         for (TableSchema t : ordered) {
             list.add(PgIdentifiers.quote(t.id()));
         }
-        Connection holder = connector.open(new Properties());
+        // holds the snapshot, idle in its transaction, until the last added table has started reading
+        Connection holder = connector.openUntimed(new Properties());
         try {
             for (int attempt = 1; ; attempt++) {
                 try (Connection c = connector.open(new Properties()); Statement st = c.createStatement()) {
