@@ -794,13 +794,19 @@ public final class FerryTask implements AutoCloseable {
         synchronized (progress) {
             committedPosition = last.position();
             long sourceTime = 0;
+            boolean changes = false;
             for (ChangeChunk chunk : chunks) {
                 committedMarkers.addAll(chunk.syncMarkers());
                 sourceTime = Math.max(sourceTime, chunk.sourceTimeMillis());
+                changes |= !chunk.events().isEmpty();
             }
             if (sourceTime > 0) {
                 // how long the newest change of this batch took from its source commit to its target commit
                 lastLagMillis = Math.max(0, System.currentTimeMillis() - sourceTime);
+            } else if (!changes && stream != null) {
+                // only heartbeats (or sync markers): the source had nothing more to send when the stream handed
+                // this over, so the target is as far behind as this hand-over took, not as the last change was
+                lastLagMillis = Math.max(0, (System.nanoTime() - started) / 1_000_000);
             }
             while (committedMarkers.size() > MAX_REMEMBERED_MARKERS) {
                 committedMarkers.remove(committedMarkers.iterator().next());
