@@ -10,7 +10,8 @@ import java.util.List;
  * A database (or file store) Ferry reads from: its catalog, a bulk reader per table, and a change
  * stream. One source serves one task; its methods may be called from several threads (bulk
  * readers run in parallel), but each {@link BulkReader} and the {@link ChangeStream} are
- * confined to the thread that uses them.
+ * confined to the thread that uses them, except for their {@code close()} (and a
+ * {@link CdcMark}'s), which a task's abort calls from another thread to drop their connections.
  */
 public interface Source extends AutoCloseable {
 
