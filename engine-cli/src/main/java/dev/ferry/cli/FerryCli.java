@@ -11,7 +11,8 @@ import java.util.Arrays;
 /** The ferry command. Errors print as one line per problem; stack traces only with --verbose. */
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1.0",
         description = "Full load and CDC into PostgreSQL, driven by DMS table mappings and task settings.",
-        subcommands = {RunCommand.class, AssessCommand.class, PrepareSourceCommand.class, DemoCommand.class, BenchCommand.class})
+        subcommands = {RunCommand.class, AssessCommand.class, PrepareSourceCommand.class, DropCommand.class, DemoCommand.class,
+                BenchCommand.class})
 public final class FerryCli {
 
     @CommandLine.Option(names = {"-v", "--verbose"}, description = "Log what happens and show stack traces.", scope = CommandLine.ScopeType.INHERIT)

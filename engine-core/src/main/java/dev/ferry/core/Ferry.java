@@ -6,7 +6,9 @@ import dev.ferry.core.spi.AssessableSource;
 import dev.ferry.core.spi.Assessment;
 import dev.ferry.core.spi.EndpointConfig;
 import dev.ferry.core.spi.PreparableSource;
+import dev.ferry.core.settings.TaskSettings;
 import dev.ferry.core.spi.Source;
+import dev.ferry.core.spi.Target;
 import dev.ferry.core.task.FerryTask;
 import dev.ferry.core.task.MigrationType;
 
@@ -49,6 +51,50 @@ public final class Ferry {
             List<TableSchema> tables = mappings.select(s.discover());
             return assessable.assess(tables, type.cdc());
         }
+    }
+
+    /**
+     * What {@link #drop} removed, each entry one object named for a person.
+     *
+     * @param source on the source: a replication slot, a publication, a marker row; empty when it kept nothing
+     * @param target on the target: the checkpoint; empty when it kept nothing
+     */
+    public record Dropped(List<String> source, List<String> target) {
+        public Dropped {
+            source = List.copyOf(source);
+            target = List.copyOf(target);
+        }
+
+        /** True when neither endpoint kept anything of the task. */
+        public boolean nothing() {
+            return source.isEmpty() && target.isEmpty();
+        }
+    }
+
+    /**
+     * Removes task {@code taskName} for good: first what its change capture keeps on the source
+     * ({@link Source#dropCapture}: on PostgreSQL its replication slot, which keeps WAL until the
+     * task confirms it, and its publication), then its checkpoint on the target, in the control
+     * schema of {@code settings}. The target's tables and their rows stay. For a task that will not
+     * run again: abandoned, failed during its full load, or replaced by a full-load-only one. A later
+     * start of a task of that name is a fresh one (a full load).
+     *
+     * @throws SourceException when the task is running (nothing is removed then), or the source's
+     *                         objects cannot be removed (the target is then left as it is)
+     * @throws TargetException when the target's checkpoint cannot be removed
+     */
+    public static Dropped drop(String taskName, EndpointConfig source, EndpointConfig target, TaskSettings settings) {
+        FerryTask.builder(taskName); // refuses a name no task can have
+        try (Source s = Endpoints.source(source); Target t = Endpoints.target(target)) {
+            return drop(taskName, s, t, settings.controlSchema());
+        }
+    }
+
+    /** {@link #drop(String, EndpointConfig, EndpointConfig, TaskSettings)} on endpoints the caller owns (and closes). */
+    public static Dropped drop(String taskName, Source source, Target target, String controlSchema) {
+        List<String> fromSource = source.dropCapture(taskName);
+        List<String> fromTarget = target.dropTask(taskName, controlSchema);
+        return new Dropped(fromSource, fromTarget);
     }
 
     /**

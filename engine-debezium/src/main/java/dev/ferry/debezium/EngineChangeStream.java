@@ -196,6 +196,7 @@ public final class EngineChangeStream implements ChangeStream {
         List<ChangeEvent> events = new ArrayList<>(batch.size());
         List<String> markers = new ArrayList<>();
         long ts = 0;
+        boolean keyChangeOpen = false; // the last event is the delete half of a key change
         for (RecordChangeEvent<SourceRecord> e : batch) {
             RecordConverter.Result result;
             try {
@@ -206,12 +207,24 @@ public final class EngineChangeStream implements ChangeStream {
             }
             if (result instanceof RecordConverter.Change c) {
                 if (!tableStarts.isEmpty() && inLoad(c.event().table(), e.record())) {
+                    keyChangeOpen = false;
                     continue;
                 }
-                events.add(c.event());
+                ChangeEvent event = c.event();
+                ChangeEvent.Update keyChange = keyChangeOpen ? keyChange(events.get(events.size() - 1), event, e.record()) : null;
+                if (keyChange != null) {
+                    events.set(events.size() - 1, keyChange);
+                } else {
+                    events.add(event);
+                }
+                keyChangeOpen = keyChange == null && event instanceof ChangeEvent.Delete
+                        && e.record().headers().lastWithName(NEW_KEY) != null;
                 ts = Math.max(ts, c.sourceTimeMillis());
-            } else if (result instanceof RecordConverter.Marker m) {
-                markers.add(m.token());
+            } else {
+                keyChangeOpen = false;
+                if (result instanceof RecordConverter.Marker m) {
+                    markers.add(m.token());
+                }
             }
         }
         int covered = coveredRecords(batch, positions::message);
@@ -236,6 +249,26 @@ public final class EngineChangeStream implements ChangeStream {
         }
         committer.markBatchFinished();
         lastPosition = position;
+    }
+
+    private static final String NEW_KEY = "__debezium.newkey";
+    private static final String OLD_KEY = "__debezium.oldkey";
+
+    /**
+     * The update that {@code delete} and {@code insert} are the halves of, or null. A relational
+     * connector turns an update that changes a row's key into a delete of the old key carrying the
+     * new one ({@value #NEW_KEY}) and a create of the new key carrying the old one ({@value #OLD_KEY}),
+     * adjacent and of one table. Ferry makes them the one update they were on the source: that is
+     * what the statistics count (as DMS does), and what the reducer applies (the old key deleted, the
+     * new row upserted, as for the two halves). A key change split between two capture batches stays
+     * a delete and an insert.
+     */
+    static ChangeEvent.Update keyChange(ChangeEvent delete, ChangeEvent insert, SourceRecord insertRecord) {
+        if (delete instanceof ChangeEvent.Delete d && insert instanceof ChangeEvent.Insert i && d.table().equals(i.table())
+                && insertRecord.headers().lastWithName(OLD_KEY) != null) {
+            return new ChangeEvent.Update(i.table(), d.before(), i.after());
+        }
+        return null;
     }
 
     /** True when the record's change is at or before the start of its table (so in the table's load). */
@@ -280,7 +313,7 @@ public final class EngineChangeStream implements ChangeStream {
 
     /** The first half of a key change (a delete carrying the new key), or a truncate. */
     static boolean mayContinueInNextBatch(SourceRecord r) {
-        if (r.headers().lastWithName("__debezium.newkey") != null) {
+        if (r.headers().lastWithName(NEW_KEY) != null) {
             return true;
         }
         return r.value() instanceof Struct s && s.schema().field("op") != null && "t".equals(s.getString("op"));

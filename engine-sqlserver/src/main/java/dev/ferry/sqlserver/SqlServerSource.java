@@ -545,6 +545,33 @@ final class SqlServerSource implements AssessableSource, PreparableSource {
         return new SyncPoint(token, null);
     }
 
+    /**
+     * Removes the task's row from Ferry's marker table. That is all a task keeps here: the capture
+     * instances (MS-CDC) and Change Tracking belong to the database and serve every task, and their
+     * change tables are emptied by SQL Server's own retention, not held for a task; so they stay
+     * (disabling them is the DBA's call: sys.sp_cdc_disable_table, ALTER TABLE ... DISABLE CHANGE_TRACKING).
+     * A running task would write its row again at its next sync point, harmlessly.
+     */
+    @Override
+    public List<String> dropCapture(String taskName) {
+        try (Connection c = connector.pooled(); java.sql.PreparedStatement ps = c.prepareStatement(SqlServerSql.DROP_SYNC_MARKER)) {
+            ps.setString(1, taskName);
+            boolean result = ps.execute();
+            while (!result && ps.getUpdateCount() != -1) {
+                result = ps.getMoreResults();
+            }
+            long removed = 0;
+            if (result) {
+                try (ResultSet rs = ps.getResultSet()) {
+                    removed = rs.next() ? rs.getLong(1) : 0;
+                }
+            }
+            return removed == 0 ? List.of() : List.of("the row of task " + taskName + " in " + SyncMarker.TABLE);
+        } catch (SQLException e) {
+            throw connector.failure("removing the row of task " + taskName + " from " + SyncMarker.TABLE + " failed", e);
+        }
+    }
+
     @Override
     public void close() {
         connector.close();

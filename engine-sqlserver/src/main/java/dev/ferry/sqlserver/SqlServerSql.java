@@ -145,6 +145,13 @@ final class SqlServerSql {
                         + "EXEC sys.sp_cdc_enable_table @source_schema = N'dbo', @source_name = N'ferry_sync_marker', @role_name = NULL");
     }
 
+    /**
+     * Removes the row of task {@code ?} from the marker table, when the table exists ({@code ferry drop});
+     * the result is the number of rows removed.
+     */
+    static final String DROP_SYNC_MARKER = "IF OBJECT_ID(N'dbo.ferry_sync_marker', N'U') IS NOT NULL "
+            + "DELETE FROM dbo.ferry_sync_marker WHERE task = CAST(? AS nvarchar(128)); SELECT @@ROWCOUNT";
+
     /** Writes token {@code ?2} into the row of task {@code ?1}: one row per task, the change table keeps every token. */
     static final String WRITE_SYNC_MARKER = "MERGE dbo.ferry_sync_marker WITH (HOLDLOCK) AS m "
             + "USING (SELECT CAST(? AS nvarchar(128)) AS task, CAST(? AS varchar(36)) AS token) AS s ON m.task = s.task "

@@ -70,6 +70,36 @@ class SqlServerSyncAndHandoverIT extends SqlServerIntegrationTest {
         }
     }
 
+    @Test
+    @DisplayName("when a row's key changes, then the statistics count one update; and ferry drop removes the task's marker "
+            + "row and its checkpoint, leaving the capture instances")
+    void keyChangeCountAndDrop() throws Exception {
+        String db = SqlServerTestServer.newDatabase("drop");
+        SqlServerTestServer.exec(db, "CREATE TABLE dbo.orders (id int NOT NULL PRIMARY KEY, amount int NOT NULL)",
+                "INSERT INTO dbo.orders VALUES (1, 1), (2, 2)");
+        SqlServerTestServer.enableCdc(db, "orders");
+        EndpointConfig source = SqlServerTestServer.source(db, CaptureMode.CDC);
+        String dst = target.newDatabase();
+        try (FerryTask task = Ferry.task("sync-drop").source(source).target(target.endpoint(dst)).build()) {
+            task.start();
+            assertThat(task.awaitInSync(Duration.ofMinutes(2))).isTrue();
+            SqlServerTestServer.exec(db, "UPDATE dbo.orders SET id = 10 WHERE id = 1");
+            assertThat(task.awaitInSync(Duration.ofMinutes(2))).isTrue();
+            var t = task.status().tables().get(0);
+            assertThat(new long[]{t.inserts(), t.updates(), t.deletes()}).containsExactly(0, 1, 0);
+        }
+        Ferry.Dropped dropped = Ferry.drop("sync-drop", source, target.endpoint(dst), dev.ferry.core.settings.TaskSettings.defaults());
+        assertThat(dropped.source()).containsExactly("the row of task sync-drop in dbo.ferry_sync_marker");
+        assertThat(dropped.target()).singleElement().asString().startsWith("checkpoint in \"ferry\".\"ferry_checkpoint\" (phase CDC");
+        try (Connection c = SqlServerTestServer.connect(db); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM dbo.ferry_sync_marker WHERE task = 'sync-drop'), "
+                     + "(SELECT count(*) FROM cdc.change_tables)")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isZero();
+            assertThat(rs.getInt(2)).as("the capture instances stay").isEqualTo(2);
+        }
+    }
+
     /** Inserts rows into the keyless table, each in its own transaction, some of them duplicates, until stopped. */
     static Thread writer(String db, AtomicBoolean running, AtomicInteger written, AtomicReference<Throwable> failure) {
         Thread t = new Thread(() -> {

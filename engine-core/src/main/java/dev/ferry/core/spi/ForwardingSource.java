@@ -53,8 +53,13 @@ public abstract class ForwardingSource implements Source {
     }
 
     @Override
-    public void dropCapture(String taskName) {
-        delegate.dropCapture(taskName);
+    public List<String> dropCapture(String taskName) {
+        return delegate.dropCapture(taskName);
+    }
+
+    @Override
+    public String captureObjects(String taskName) {
+        return delegate.captureObjects(taskName);
     }
 
     @Override

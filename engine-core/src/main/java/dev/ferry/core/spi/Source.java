@@ -10,7 +10,8 @@ import java.util.List;
  * A database (or file store) Ferry reads from: its catalog, a bulk reader per table, and a change
  * stream. One source serves one task; its methods may be called from several threads (bulk
  * readers run in parallel), but each {@link BulkReader} and the {@link ChangeStream} are
- * confined to the thread that uses them.
+ * confined to the thread that uses them, except for their {@code close()} (and a
+ * {@link CdcMark}'s), which a task's abort calls from another thread to drop their connections.
  */
 public interface Source extends AutoCloseable {
 
@@ -78,8 +79,29 @@ public interface Source extends AutoCloseable {
      */
     SyncPoint requestSyncPoint(String taskName);
 
-    /** Releases capture objects of a task that will not resume (slot, publication). Optional. */
-    default void dropCapture(String taskName) {
+    /**
+     * Removes what task {@code taskName} keeps on the source for its change capture (a replication
+     * slot and a publication; a row in a marker table), so that the source stops keeping changes for
+     * a task that will not run again ({@code ferry drop}). The task's tables are not touched.
+     * Refuses, removing nothing, while the task runs.
+     *
+     * @return what was removed, one entry per object, for a person ("replication slot ferry_orders");
+     *         empty when the task kept nothing here. The default keeps nothing and removes nothing
+     * @throws SourceException when the task is running, or an object cannot be removed; the message
+     *                         says which and what to do
+     */
+    default List<String> dropCapture(String taskName) {
+        return List.of();
+    }
+
+    /**
+     * What task {@code taskName}'s change capture keeps on this source, named for a person
+     * ("replication slot ferry_orders and publication ferry_orders, which keep WAL"), for messages
+     * that tell the user what stays behind a failed or abandoned task; null when it keeps nothing
+     * that grows. Reads nothing from the source.
+     */
+    default String captureObjects(String taskName) {
+        return null;
     }
 
     @Override

@@ -1,14 +1,20 @@
 package dev.ferry.core.spi;
 
+import dev.ferry.core.model.TableId;
 import dev.ferry.core.model.TableSchema;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A database Ferry writes to. The DDL path ({@link #prepareTable}) is split from the data path
  * ({@link #openBulkWriter}, {@link #openChangeApplier}). Methods may be called from several
- * threads; each writer and applier is confined to the thread that opened it.
+ * threads; each writer and applier is confined to the thread that opened it, except for its
+ * {@code close()}, which a task's abort calls from another thread: it must then drop the
+ * connection at once and never let anything the writer or applier had not committed commit later
+ * (close the connection; no rollback followed by more work on it).
  */
 public interface Target extends AutoCloseable {
 
@@ -26,6 +32,49 @@ public interface Target extends AutoCloseable {
     /** A writer that bulk-loads rows into {@code table} in one transaction. */
     BulkWriter openBulkWriter(TableSchema table);
 
+    /**
+     * Prepares {@code table} for a load by task {@code taskName}, as {@link #prepareTable(TableSchema,
+     * TargetTablePrepMode)} does, after settling a load of it that the task recorded before
+     * ({@link #openBulkWriter(String, TableSchema, String)}) and that did not count, since the task
+     * loads the table again: its rows committed but the task stopped before it recorded the table as
+     * loaded. Under {@link TargetTablePrepMode#DO_NOTHING}, which keeps rows Ferry did not load, those
+     * rows are removed when they are all the table held (it was empty before that load), and the
+     * load is refused, naming the table and the fix, when Ferry cannot tell them from others.
+     * The default prepares the table only (a target that records no loads has none to settle).
+     */
+    default void prepareTable(String taskName, TableSchema table, TargetTablePrepMode mode) {
+        prepareTable(table, mode);
+    }
+
+    /**
+     * A writer like {@link #openBulkWriter(TableSchema)} that records, in the transaction that
+     * commits the rows, that task {@code taskName} loaded the table, consistent with source
+     * position {@code position}: after a crash the target holds both the rows and the record, or
+     * neither. The default records nothing ({@link #tablesLoaded} then finds nothing, and a
+     * restart loads again every table its checkpoint does not list).
+     *
+     * @param position the serialised source position the rows are consistent with (the CDC mark of
+     *                 the load); null for a full-load-only task
+     */
+    default BulkWriter openBulkWriter(String taskName, TableSchema table, String position) {
+        return openBulkWriter(table);
+    }
+
+    /**
+     * The tables whose load by task {@code taskName} at {@code position} (null: a full-load-only
+     * load) the target recorded and has not forgotten. Never null.
+     */
+    default Set<TableId> tablesLoaded(String taskName, String position) {
+        return java.util.Set.of();
+    }
+
+    /**
+     * Forgets the recorded loads of {@code tables} by task {@code taskName}: a checkpoint counts
+     * them as loaded now, or they will not be loaded under the record's position any more.
+     */
+    default void forgetTableLoads(String taskName, Collection<TableId> tables) {
+    }
+
     /** An applier of CDC batches for {@code tables}; the schemas give column order and keys. */
     ChangeApplier openChangeApplier(String taskName, Collection<TableSchema> tables);
 
@@ -41,8 +90,20 @@ public interface Target extends AutoCloseable {
      */
     void writeCheckpoint(String taskName, Checkpoint checkpoint);
 
-    /** Forgets the task's checkpoint: the next start is a fresh one. */
+    /** Forgets the task's checkpoint and its recorded table loads: the next start is a fresh one. */
     void resetCheckpoint(String taskName);
+
+    /**
+     * Forgets task {@code taskName} for good ({@code ferry drop}): removes its checkpoint and
+     * whatever else the target keeps of it in {@code controlSchema}. The task's tables and their rows
+     * stay. Creates nothing: a target that never ran the task is left as it is.
+     *
+     * @return what was removed, one entry per item, for a person ("checkpoint (CDC at 0/16B3A28)");
+     *         empty when the target kept nothing of the task
+     */
+    default List<String> dropTask(String taskName, String controlSchema) {
+        throw new dev.ferry.core.ConfigurationException("this target cannot forget task " + taskName);
+    }
 
     @Override
     void close();

@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -86,6 +87,12 @@ public final class FerryTask implements AutoCloseable {
     private final Object progress = new Object();
     private final Set<String> committedMarkers = new LinkedHashSet<>();
     private final List<Thread> workers = new CopyOnWriteArrayList<>();
+    /**
+     * What the task opened on its endpoints and has not closed yet: marks, readers, writers, the
+     * change stream, appliers. {@link #abort()} closes these, which drops their connections, and
+     * leaves the endpoints themselves to whoever owns them.
+     */
+    private final Set<AutoCloseable> opened = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
 
     private volatile TaskState state = TaskState.READY;
     private volatile String phase = "";
@@ -96,6 +103,8 @@ public final class FerryTask implements AutoCloseable {
     private volatile long lastLagMillis = -1;
     private volatile long cdcBatches;
     private volatile Thread runner;
+    /** The source keeps capture objects for this task (a slot, a publication), made or found by this run. */
+    private volatile boolean captureHeld;
     private volatile ExecutorService loadPool;
     /** The tables whose changes CDC applies, as the checkpoint lists them. CDC thread only. */
     private Set<TableId> applied = Set.of();
@@ -249,6 +258,11 @@ public final class FerryTask implements AutoCloseable {
     /**
      * Stops at once, as a crash would: threads are interrupted and connections closed mid-batch;
      * nothing in flight is committed. A later start of a task of the same name converges.
+     *
+     * <p>The connections closed are the ones the task opened: when the task created its endpoints
+     * from configs, the endpoints themselves; when the caller passed endpoint instances, the
+     * readers, writers, appliers, change stream and marks the task opened on them, so that the
+     * caller's source and target stay open and can serve another task.
      */
     public void abort() throws InterruptedException {
         aborted = true;
@@ -265,8 +279,18 @@ public final class FerryTask implements AutoCloseable {
             t.interrupt();
         }
         // Dropping the connections is what makes this a crash rather than a stop.
-        closeQuietly(source);
-        closeQuietly(target);
+        if (ownsEndpoints) {
+            closeQuietly(source);
+            closeQuietly(target);
+        } else {
+            List<AutoCloseable> open;
+            synchronized (opened) {
+                open = new ArrayList<>(opened);
+            }
+            for (AutoCloseable r : open) {
+                releaseQuietly(r);
+            }
+        }
         if (t != null) {
             finished.await(30, TimeUnit.SECONDS);
         }
@@ -280,7 +304,7 @@ public final class FerryTask implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (ownsEndpoints || aborted) {
+        if (ownsEndpoints) {
             closeQuietly(source);
             closeQuietly(target);
         }
@@ -323,14 +347,29 @@ public final class FerryTask implements AutoCloseable {
             publish();
 
             Optional<Checkpoint> checkpoint = target.readCheckpoint(name);
+            Checkpoint last = checkpoint.orElse(null);
+            // the tables an interrupted full load had loaded: each load was recorded in the transaction of its rows
+            Set<TableId> loadedBefore = last != null && last.phase() == Checkpoint.Phase.FULL_LOAD
+                    ? target.tablesLoaded(name, last.position()) : Set.of();
+            boolean resumeCdc = migrationType.cdc() && last != null && last.phase() == Checkpoint.Phase.CDC;
+            // a full load with CDC goes on from its CDC start: the tables it loaded keep their changes from there
+            boolean resumeLoadWithCdc = migrationType == MigrationType.FULL_LOAD_AND_CDC && last != null
+                    && last.phase() == Checkpoint.Phase.FULL_LOAD && last.position() != null && !loadedBefore.isEmpty();
             SourcePosition from;
             Set<TableId> loaded = ids(tables);
             List<TableSchema> added = List.of();
             CdcMark addedMark = null;
-            if (migrationType.cdc() && checkpoint.isPresent() && checkpoint.get().phase() == Checkpoint.Phase.CDC) {
-                from = source.decodePosition(checkpoint.get().position());
-                ResumePlan plan = ResumePlan.of(tables, checkpoint.get().loadedTables());
-                LOG.info("task {}: resuming CDC from {}", name, from.describe());
+            if (resumeCdc || resumeLoadWithCdc) {
+                from = source.decodePosition(last.position());
+                ResumePlan plan = ResumePlan.of(tables, resumeCdc ? last.loadedTables() : loadedBefore);
+                if (resumeCdc) {
+                    LOG.info("task {}: resuming CDC from {}", name, from.describe());
+                    // records of loads its checkpoint counts now (a crash came before they were forgotten)
+                    target.forgetTableLoads(name, plan.keptIds());
+                } else {
+                    LOG.info("task {}: resuming the full load interrupted before: {} table(s) it loaded are kept, their changes "
+                            + "applied from its CDC start {}; the others load now", name, plan.keep().size(), from.describe());
+                }
                 if (!plan.loadedKnown()) {
                     LOG.info("task {}: its checkpoint does not list the loaded tables (written by an earlier version); "
                             + "taking the {} selected table(s) as loaded, as that version did", name, tables.size());
@@ -345,45 +384,76 @@ public final class FerryTask implements AutoCloseable {
                 }
                 added = plan.load();
                 if (!added.isEmpty()) {
-                    LOG.info("task {}: table(s) {} were selected after the task started: loading them while CDC goes on "
-                            + "for the others", name, ids(added));
-                    addedMark = source.markAddedTables(name, added);
+                    LOG.info("task {}: table(s) {} {}: loading them while CDC goes on for the others", name, ids(added),
+                            resumeCdc ? "were selected after the task started" : "were not loaded when the full load stopped");
+                    addedMark = opened(source.markAddedTables(name, added));
                     LOG.info("task {}: changes of the added table(s) start after {} ({})", name, addedMark.position().describe(),
                             addedMark.consistentSnapshot() ? "their load reads that exact snapshot"
                                     : "changes during their load are replayed");
                 }
             } else if (migrationType == MigrationType.CDC) {
-                try (CdcMark mark = source.markCdcStart(name, tables)) {
+                CdcMark mark = opened(source.markCdcStart(name, tables));
+                try {
                     from = mark.position();
+                } finally {
+                    release(mark);
                 }
                 for (TableSchema t : tables) {
                     target.prepareTable(t, TargetTablePrepMode.DO_NOTHING);
                     counters.get(t.id()).state = TableState.TABLE_COMPLETED;
                 }
                 target.writeCheckpoint(name, new Checkpoint(Checkpoint.Phase.CDC, from.serialize(), loaded));
+                target.forgetTableLoads(name, loaded);
             } else {
-                if (checkpoint.isPresent() && checkpoint.get().phase() == Checkpoint.Phase.FULL_LOAD) {
+                // a full-load-only task goes on with the full load it started (its checkpoint has no CDC start)
+                boolean resumeLoad = !migrationType.cdc() && last != null && last.phase() == Checkpoint.Phase.FULL_LOAD
+                        && last.position() == null && !loadedBefore.isEmpty();
+                List<TableSchema> toLoad = tables;
+                if (resumeLoad) {
+                    toLoad = new ArrayList<>();
+                    for (TableSchema t : tables) {
+                        if (loadedBefore.contains(t.id())) {
+                            counters.get(t.id()).state = TableState.TABLE_COMPLETED;
+                        } else {
+                            toLoad.add(t);
+                        }
+                    }
+                    LOG.info("task {}: resuming the full load interrupted before: {} table(s) it loaded are kept, {} load now",
+                            name, tables.size() - toLoad.size(), toLoad.size());
+                } else if (last != null && last.phase() == Checkpoint.Phase.FULL_LOAD) {
                     LOG.warn("task {}: the previous full load did not finish; loading every table again", name);
                 }
+                if (!migrationType.cdc() && last != null && last.position() != null) {
+                    // the task ran with CDC; as a full-load-only task it never resumes that CDC, whose capture would keep
+                    // WAL on the source forever (a running CDC task of this name makes this fail, before any load)
+                    List<String> dropped = source.dropCapture(name);
+                    if (!dropped.isEmpty()) {
+                        LOG.info("task {}: it ran with CDC before and is full-load only now: removed its {} from the source",
+                                name, String.join(", ", dropped));
+                    }
+                }
                 from = null;
-                CdcMark mark = migrationType.cdc() ? source.markCdcStart(name, tables) : null;
+                CdcMark mark = migrationType.cdc() ? opened(source.markCdcStart(name, tables)) : null;
                 try {
                     if (mark != null) {
+                        captureHeld = true;
                         from = mark.position();
                         target.writeCheckpoint(name, new Checkpoint(Checkpoint.Phase.FULL_LOAD, from.serialize(), Set.of()));
                         LOG.info("task {}: CDC start recorded at {} ({})", name, from.describe(),
                                 mark.consistentSnapshot() ? "full load reads that exact snapshot" : "changes during the load are replayed");
+                    } else if (!resumeLoad) {
+                        // so that a restart knows which full load its recorded table loads belong to
+                        target.writeCheckpoint(name, new Checkpoint(Checkpoint.Phase.FULL_LOAD, null, Set.of()));
                     }
                     phase = "full load";
-                    fullLoad(tables);
+                    fullLoad(toLoad, from == null ? null : from.serialize());
                 } finally {
-                    if (mark != null) {
-                        mark.close();
-                    }
+                    release(mark);
                 }
                 target.writeCheckpoint(name, from != null
                         ? new Checkpoint(Checkpoint.Phase.CDC, from.serialize(), loaded)
                         : new Checkpoint(Checkpoint.Phase.LOAD_COMPLETE, null, loaded));
+                target.forgetTableLoads(name, loaded);
             }
             if (added.isEmpty()) {
                 fullLoadDone.countDown();
@@ -395,9 +465,7 @@ public final class FerryTask implements AutoCloseable {
                 return;
             }
             if (stopRequested) {
-                if (addedMark != null) {
-                    addedMark.close();
-                }
+                release(addedMark);
                 state = TaskState.STOPPED;
                 return;
             }
@@ -410,7 +478,7 @@ public final class FerryTask implements AutoCloseable {
                 LOG.info("task {}: stopped{}", name, aborted ? " (aborted)" : "");
             } else {
                 state = TaskState.FAILED;
-                error = FerryException.describe(t);
+                error = FerryException.describe(t) + leftOnTheSource();
                 LOG.error("task {}: failed: {}", name, error);
                 LOG.debug("task {}: failure detail", name, t);
             }
@@ -426,7 +494,28 @@ public final class FerryTask implements AutoCloseable {
         }
     }
 
-    private void fullLoad(List<TableSchema> tables) throws InterruptedException {
+    /**
+     * For the message of a failed task that holds capture objects on the source: what stays there,
+     * and the way to remove it when the task is not going to run again.
+     */
+    private String leftOnTheSource() {
+        String objects = captureHeld ? source.captureObjects(name) : null;
+        if (objects == null) {
+            return "";
+        }
+        return ". The source keeps this task's " + objects + " until the task runs again; if it will not, remove them with "
+                + "ferry drop TASK.yaml (Ferry.drop in the API)";
+    }
+
+    /**
+     * Loads {@code tables} in parallel; each table's load is recorded on the target with its rows
+     * (see {@link Target#openBulkWriter(String, TableSchema, String)}), as consistent with
+     * {@code position} (null for a full-load-only task).
+     */
+    private void fullLoad(List<TableSchema> tables, String position) throws InterruptedException {
+        if (tables.isEmpty()) {
+            return;
+        }
         int threads = Math.min(settings.maxFullLoadSubTasks(), tables.size());
         ExecutorService pool = Executors.newFixedThreadPool(threads, threadFactory("load"));
         loadPool = pool;
@@ -437,7 +526,7 @@ public final class FerryTask implements AutoCloseable {
             order.sort((a, b) -> Long.compare(b.estimatedRows(), a.estimatedRows()));
             for (TableSchema table : order) {
                 futures.add(pool.submit(() -> {
-                    loadTable(table);
+                    loadTable(table, position);
                     return null;
                 }));
             }
@@ -465,16 +554,19 @@ public final class FerryTask implements AutoCloseable {
     }
 
     /** Rows move reader thread → bounded queue of blocks → this thread → target writer. */
-    private void loadTable(TableSchema table) throws Exception {
+    private void loadTable(TableSchema table, String position) throws Exception {
         TableCounters c = counters.get(table.id());
         c.state = TableState.FULL_LOAD;
         c.loadStarted = Instant.now();
         publish();
         try {
-            target.prepareTable(table, settings.targetTablePrepMode());
+            target.prepareTable(name, table, settings.targetTablePrepMode());
             long written;
-            try (BulkReader reader = source.openBulkReader(table, null);
-                 BulkWriter writer = target.openBulkWriter(table)) {
+            BulkReader reader = null;
+            BulkWriter writer = null;
+            try {
+                reader = opened(source.openBulkReader(table, null));
+                writer = opened(target.openBulkWriter(name, table, position));
                 written = RowPipe.run(table.id(), reader, writer, c.fullLoadRows, (what, body) -> {
                     Thread t = newWorker(what, () -> {
                         try {
@@ -486,6 +578,12 @@ public final class FerryTask implements AutoCloseable {
                     t.start();
                     return t;
                 });
+            } finally {
+                try {
+                    release(writer);
+                } finally {
+                    release(reader);
+                }
             }
             c.fullLoadRows.set(written);
             c.loadEnded = Instant.now();
@@ -523,8 +621,11 @@ public final class FerryTask implements AutoCloseable {
         BatchLimits limits = new BatchLimits(maxChanges, settings.batchApplyTimeoutMin());
         ChangeApplier applier = null;
         AddedLoad adding = null;
-        try (ChangeStream stream = source.openChangeStream(name, tables, from, limits)) {
-            applier = target.openChangeApplier(name, tables);
+        ChangeStream stream = null;
+        try {
+            stream = opened(source.openChangeStream(name, tables, from, limits));
+            captureHeld = true;
+            applier = opened(target.openChangeApplier(name, tables));
             if (!added.isEmpty()) {
                 adding = startAddedLoad(stream, added, addedMark);
                 addedMark = null;
@@ -535,7 +636,7 @@ public final class FerryTask implements AutoCloseable {
             publish();
             List<ChangeChunk> chunks = new ArrayList<>();
             while (!stopRequested) {
-                if (adding != null && adding.load.isDone()) {
+                if (adding != null && adding.load.isDone() && adding.mayJoin(committedPosition)) {
                     applier = join(adding, byId, applier, tables);
                     adding = null;
                 }
@@ -572,16 +673,13 @@ public final class FerryTask implements AutoCloseable {
                 }
             }
         } finally {
+            releaseQuietly(stream);
             cdcRunning.countDown();
-            if (addedMark != null) {
-                addedMark.close();
-            }
+            releaseQuietly(addedMark);
             if (adding != null) {
                 adding.cancel();
             }
-            if (applier != null) {
-                applier.close();
-            }
+            releaseQuietly(applier);
         }
     }
 
@@ -608,7 +706,7 @@ public final class FerryTask implements AutoCloseable {
                         + "or leave them out of the table mappings");
             }
         } catch (RuntimeException e) {
-            mark.close();
+            release(mark);
             throw e;
         }
         AddedLoad adding = new AddedLoad(added, mark, new HeldChanges(ids(added), settings.batchApplyMaxChanges(), MAX_HELD_BYTES));
@@ -623,10 +721,16 @@ public final class FerryTask implements AutoCloseable {
         final HeldChanges held;
         final FutureTask<Void> load;
         final Thread worker;
+        /** Where the changes of the tables start: their load holds everything up to here. */
+        final SourcePosition start;
+        final boolean keyless;
+        private boolean nudged;
 
         AddedLoad(List<TableSchema> tables, CdcMark mark, HeldChanges held) {
             this.tables = tables;
             this.held = held;
+            this.start = mark.position();
+            this.keyless = tables.stream().anyMatch(t -> !t.hasPrimaryKey());
             this.load = new FutureTask<>(() -> {
                 try {
                     if (migrationType == MigrationType.CDC) {
@@ -636,10 +740,10 @@ public final class FerryTask implements AutoCloseable {
                             counters.get(t.id()).state = TableState.TABLE_COMPLETED;
                         }
                     } else {
-                        fullLoad(tables);
+                        fullLoad(tables, start.serialize());
                     }
                 } finally {
-                    mark.close();
+                    release(mark);
                 }
                 return null;
             });
@@ -650,6 +754,42 @@ public final class FerryTask implements AutoCloseable {
                     workers.remove(Thread.currentThread());
                 }
             });
+        }
+
+        /**
+         * Whether the load, done, may join the others now. A table without a primary key joins only
+         * once the committed position has reached {@link #start}: the checkpoint that first lists it
+         * must not lie before its start, or a restart from there would apply again changes its load
+         * holds (the stream drops them only while this task runs), doubling rows. Until then none of
+         * its changes can have come (they follow the start), so waiting costs nothing but time; on a
+         * quiet source a sync point moves the stream past the start. A failed load joins at once, to fail.
+         */
+        boolean mayJoin(SourcePosition committed) {
+            if (!keyless || (committed != null && committed.compareTo(start) >= 0) || failed()) {
+                return true;
+            }
+            if (!nudged) {
+                nudged = true;
+                try {
+                    source.requestSyncPoint(name);
+                } catch (FerryException e) {
+                    LOG.debug("task {}: a sync point to move the stream past {} failed ({}); waiting for the next change",
+                            name, start.describe(), e.getMessage());
+                }
+            }
+            return false;
+        }
+
+        private boolean failed() {
+            try {
+                load.get();
+                return false;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
         }
 
         /** Waits until the load has ended (loaded, failed or stopped), or the task is asked to stop. */
@@ -697,6 +837,8 @@ public final class FerryTask implements AutoCloseable {
         applied = Set.copyOf(now);
         List<ChangeChunk> held = List.of(new ChangeChunk(adding.held.changes(), committedPosition, 0, true, List.of()));
         applier = applyWithRetries(byId, held, null, applier, tables, null);
+        // the checkpoint counts them now; and the loads kept from an interrupted full load are counted by it too
+        target.forgetTableLoads(name, applied);
         LOG.info("task {}: table(s) {} loaded; the {} change(s) made to them during their load are applied, and their CDC "
                 + "goes on with the others'", name, adding.held.tables(), adding.held.size());
         phase = "cdc";
@@ -736,9 +878,9 @@ public final class FerryTask implements AutoCloseable {
                 long delay = 500L << (attempt - 1);
                 LOG.warn("task {}: applying a batch failed, attempt {}/{}, retrying in {} ms: {}", name, attempt,
                         APPLY_ATTEMPTS, delay, e.getMessage());
-                applier.close();
+                releaseQuietly(applier);
                 Thread.sleep(delay);
-                applier = target.openChangeApplier(name, tables);
+                applier = opened(target.openChangeApplier(name, tables));
                 if (committedDespite(chunks)) {
                     LOG.info("task {}: the failed batch had committed (its checkpoint is on the target): not applied again",
                             name);
@@ -794,13 +936,19 @@ public final class FerryTask implements AutoCloseable {
         synchronized (progress) {
             committedPosition = last.position();
             long sourceTime = 0;
+            boolean changes = false;
             for (ChangeChunk chunk : chunks) {
                 committedMarkers.addAll(chunk.syncMarkers());
                 sourceTime = Math.max(sourceTime, chunk.sourceTimeMillis());
+                changes |= !chunk.events().isEmpty();
             }
             if (sourceTime > 0) {
                 // how long the newest change of this batch took from its source commit to its target commit
                 lastLagMillis = Math.max(0, System.currentTimeMillis() - sourceTime);
+            } else if (!changes && stream != null) {
+                // only heartbeats (or sync markers): the source had nothing more to send when the stream handed
+                // this over, so the target is as far behind as this hand-over took, not as the last change was
+                lastLagMillis = Math.max(0, (System.nanoTime() - started) / 1_000_000);
             }
             while (committedMarkers.size() > MAX_REMEMBERED_MARKERS) {
                 committedMarkers.remove(committedMarkers.iterator().next());
@@ -878,6 +1026,39 @@ public final class FerryTask implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * Registers {@code resource}, just opened on an endpoint, as one {@link #abort()} closes; when
+     * the task is aborted already, closes it at once and fails: nothing new starts after an abort.
+     */
+    private <T extends AutoCloseable> T opened(T resource) {
+        opened.add(resource);
+        if (aborted) {
+            releaseQuietly(resource);
+            throw new FerryException("task " + name + " was aborted");
+        }
+        return resource;
+    }
+
+    /** Closes {@code resource} unless it was closed already (by an abort); null is ignored. */
+    private void release(AutoCloseable resource) {
+        if (resource == null || !opened.remove(resource)) {
+            return;
+        }
+        try {
+            resource.close();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new FerryException("closing " + resource + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void releaseQuietly(AutoCloseable resource) {
+        if (resource != null && opened.remove(resource)) {
+            closeQuietly(resource);
+        }
     }
 
     private static void closeQuietly(AutoCloseable c) {

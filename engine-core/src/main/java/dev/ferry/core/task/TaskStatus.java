@@ -8,7 +8,9 @@ import java.util.List;
  *
  * @param phase            "full load", "cdc" or "" before either
  * @param appliedPosition  the last source position committed on the target, described; "" before CDC
- * @param lagMillis        source commit to target commit time of the newest change applied; -1 when unknown
+ * @param lagMillis        source commit to target commit time of the newest change applied; near 0 once a batch of
+ *                         heartbeats only showed that the source had nothing more to send (a quiet source);
+ *                         -1 when unknown
  * @param cdcBatches       CDC batches committed since start
  * @param error            the failure when {@code state} is FAILED, else null
  */

@@ -210,6 +210,7 @@ class FerryTaskTest {
 
         @Override
         public SyncPoint requestSyncPoint(String taskName) {
+            log.add("sync point");
             return new SyncPoint(null, new Pos(head));
         }
 
@@ -223,6 +224,8 @@ class FerryTaskTest {
         final Map<TableId, Long> loaded = new ConcurrentHashMap<>();
         final List<Checkpoint> checkpoints = Collections.synchronizedList(new ArrayList<>());
         final List<ChangeBatch> batches = Collections.synchronizedList(new ArrayList<>());
+        /** Table loads recorded with their rows, by position ("" for none). */
+        final Map<TableId, String> loads = new ConcurrentHashMap<>();
         volatile Checkpoint stored;
         volatile long dropRows;
 
@@ -261,6 +264,44 @@ class FerryTaskTest {
                 public void close() {
                 }
             };
+        }
+
+        @Override
+        public BulkWriter openBulkWriter(String taskName, TableSchema table, String position) {
+            BulkWriter rows = openBulkWriter(table);
+            return new BulkWriter() {
+                @Override
+                public void write(Object[] row) {
+                    rows.write(row);
+                }
+
+                @Override
+                public long finish() {
+                    long n = rows.finish();
+                    loads.put(table.id(), position == null ? "" : position);
+                    return n;
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        @Override
+        public Set<TableId> tablesLoaded(String taskName, String position) {
+            Set<TableId> at = new java.util.TreeSet<>();
+            loads.forEach((t, p) -> {
+                if (p.equals(position == null ? "" : position)) {
+                    at.add(t);
+                }
+            });
+            return at;
+        }
+
+        @Override
+        public void forgetTableLoads(String taskName, Collection<TableId> tables) {
+            tables.forEach(loads::remove);
         }
 
         @Override
@@ -593,6 +634,114 @@ class FerryTaskTest {
         assertThat(target.stored).isEqualTo(new Checkpoint(Checkpoint.Phase.CDC, "151", ids(a)));
         assertThat(source.log).contains("added mark closed");
         assertThat(ResumePlan.of(List.of(a, b), target.stored.loadedTables()).load()).containsExactly(b);
+    }
+
+    @Test
+    @DisplayName("when only heartbeats follow a change that arrived a minute late, then the lag drops from a minute to "
+            + "about nothing: the source is quiet and the target has everything")
+    void heartbeatsRefreshTheLag() throws Exception {
+        TableSchema a = table("a");
+        MemorySource source = new MemorySource(List.of(a), 10, null);
+        MemoryTarget target = new MemoryTarget(source.log, new Checkpoint(Checkpoint.Phase.CDC, "150", ids(a)));
+        try (FerryTask task = FerryTask.builder("t").source(source).target(target).build()) {
+            task.start();
+            assertThat(task.awaitFullLoad(Duration.ofSeconds(10))).isTrue();
+            source.changes.add(new ChangeChunk(List.of(insert(a, 1)), new Pos(151), System.currentTimeMillis() - 60_000, true,
+                    List.of()));
+            await(() -> task.status().cdcBatches() == 1, "the late change commits");
+            assertThat(task.status().lagMillis()).isBetween(60_000L, 70_000L);
+
+            source.changes.add(new ChangeChunk(List.of(), new Pos(152), 0, true, List.of()));
+            await(() -> task.status().cdcBatches() == 2, "the heartbeat commits");
+            assertThat(task.status().lagMillis()).isBetween(0L, 1_000L);
+            assertThat(task.status().appliedPosition()).isEqualTo("#152");
+        }
+    }
+
+    @Test
+    @DisplayName("when a full load with CDC stopped after loading some tables, then the restart keeps those from the same "
+            + "CDC start, loads the others with a start of their own, and counts them all once they are in")
+    void interruptedFullLoadWithCdcGoesOnFromItsStart() throws Exception {
+        TableSchema a = table("a");
+        TableSchema b = table("b");
+        MemorySource source = new MemorySource(List.of(a, b), 10, null);
+        MemoryTarget target = new MemoryTarget(source.log, new Checkpoint(Checkpoint.Phase.FULL_LOAD, "100", Set.of()));
+        target.loads.put(a.id(), "100");
+        try (FerryTask task = FerryTask.builder("t").source(source).target(target).build()) {
+            task.start();
+            assertThat(task.awaitFullLoad(Duration.ofSeconds(10))).isTrue();
+            source.changes.add(chunk(201, insert(a, 1), insert(b, 2)));
+            source.head = 201;
+            assertThat(task.awaitInSync(Duration.ofSeconds(10))).isTrue();
+            assertThat(task.status().fullLoadRows()).isEqualTo(10);
+        }
+        assertThat(source.log).doesNotContain("mark", "read a").contains("mark added [b]", "read b", "stream from #100 of [a, b]",
+                "start b after #200");
+        assertThat(target.loaded).containsOnlyKeys(b.id());
+        assertThat(target.stored).isEqualTo(new Checkpoint(Checkpoint.Phase.CDC, "201", ids(a, b)));
+        assertThat(target.loads).as("the checkpoint counts them: their records are forgotten").isEmpty();
+    }
+
+    @Test
+    @DisplayName("when a full-load-only task stopped after loading some tables, then the restart loads only the others")
+    void interruptedFullLoadOnlyGoesOn() throws Exception {
+        TableSchema a = table("a");
+        TableSchema b = table("b");
+        MemorySource source = new MemorySource(List.of(a, b), 10, null);
+        MemoryTarget target = new MemoryTarget(source.log, new Checkpoint(Checkpoint.Phase.FULL_LOAD, null, Set.of()));
+        target.loads.put(a.id(), "");
+        try (FerryTask task = FerryTask.builder("t").source(source).target(target).migrationType(MigrationType.FULL_LOAD).build()) {
+            task.start();
+            assertThat(task.awaitFinished(Duration.ofSeconds(10))).isTrue();
+            assertThat(task.status().state()).isEqualTo(TaskState.LOAD_COMPLETE);
+            assertThat(task.status().tables()).extracting(TableStats::state).containsOnly(TableState.TABLE_COMPLETED);
+        }
+        assertThat(source.log).doesNotContain("read a").contains("read b");
+        assertThat(target.stored).isEqualTo(new Checkpoint(Checkpoint.Phase.LOAD_COMPLETE, null, ids(a, b)));
+        assertThat(target.loads).isEmpty();
+    }
+
+    @Test
+    @DisplayName("when a full-load-only task starts afresh, then it records a full load of its own first, and its loads")
+    void fullLoadOnlyRecordsItsLoads() throws Exception {
+        TableSchema a = table("a");
+        MemorySource source = new MemorySource(List.of(a), 10, null);
+        CountDownLatch gate = new CountDownLatch(1);
+        source.gates.put("a", gate);
+        MemoryTarget target = new MemoryTarget(source.log, null);
+        try (FerryTask task = FerryTask.builder("t").source(source).target(target).migrationType(MigrationType.FULL_LOAD).build()) {
+            task.start();
+            await(() -> source.log.contains("read a"), "a's load starts");
+            assertThat(target.stored).isEqualTo(new Checkpoint(Checkpoint.Phase.FULL_LOAD, null, Set.of()));
+            gate.countDown();
+            assertThat(task.awaitFinished(Duration.ofSeconds(10))).isTrue();
+        }
+        assertThat(source.log).contains("loaded a");
+        assertThat(target.stored.phase()).isEqualTo(Checkpoint.Phase.LOAD_COMPLETE);
+    }
+
+    @Test
+    @DisplayName("when a keyless added table is loaded before the committed position reached its start, then it joins only "
+            + "after that (a sync point moves the stream on): no checkpoint listing it lies before its start")
+    void keylessAddedTableJoinsAfterItsStart() throws Exception {
+        TableSchema a = table("a");
+        TableSchema audit = keyless("audit");
+        MemorySource source = new MemorySource(List.of(a, audit), 10, null);
+        MemoryTarget target = new MemoryTarget(source.log, new Checkpoint(Checkpoint.Phase.CDC, "150", ids(a)));
+        try (FerryTask task = FerryTask.builder("t").source(source).target(target).build()) {
+            task.start();
+            await(() -> source.log.contains("loaded audit"), "audit loads");
+            source.changes.add(chunk(151, insert(a, 1)));
+            await(() -> !target.checkpoints.isEmpty(), "a batch commits");
+            assertThat(task.awaitFullLoad(Duration.ofMillis(300))).as("audit has not joined").isFalse();
+            source.changes.add(chunk(201, insert(a, 2)));
+            assertThat(task.awaitFullLoad(Duration.ofSeconds(10))).isTrue();
+        }
+        assertThat(source.log).as("a sync point moves a quiet stream past the start").contains("sync point");
+        assertThat(target.checkpoints).containsExactly(
+                new Checkpoint(Checkpoint.Phase.CDC, "151", ids(a)),
+                new Checkpoint(Checkpoint.Phase.CDC, "201", ids(a)),
+                new Checkpoint(Checkpoint.Phase.CDC, "201", ids(a, audit)));
     }
 
     @Test

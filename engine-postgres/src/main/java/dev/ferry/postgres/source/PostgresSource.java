@@ -441,14 +441,92 @@ public final class PostgresSource implements AssessableSource {
         }
     }
 
+    /**
+     * Drops the task's replication slot (of this database) and its publication. A task that runs
+     * holds its slot: while it streams changes the slot is active, and during its full load the
+     * replication connection that created the slot is still open in the transaction that exported
+     * the load's snapshot (the slot itself is not active then). Either refuses, before anything is
+     * dropped.
+     */
     @Override
-    public void dropCapture(String taskName) {
-        try (Connection c = connector.pooled(); Statement st = c.createStatement()) {
-            dropSlot(c, slot(taskName));
-            st.execute("DROP PUBLICATION IF EXISTS " + PgIdentifiers.quote(publication(taskName)));
+    public List<String> dropCapture(String taskName) {
+        String slot = slot(taskName);
+        String publication = publication(taskName);
+        List<String> dropped = new ArrayList<>();
+        try (Connection c = connector.pooled()) {
+            Long wal = null;
+            boolean slotExists;
+            try (PreparedStatement ps = c.prepareStatement("SELECT active_pid, pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint "
+                    + "FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()")) {
+                ps.setString(1, slot);
+                try (ResultSet rs = ps.executeQuery()) {
+                    slotExists = rs.next();
+                    if (slotExists) {
+                        int pid = rs.getInt(1);
+                        if (!rs.wasNull()) {
+                            throw running(taskName, "its replication slot " + slot + " is in use by process " + pid
+                                    + ", which streams its changes");
+                        }
+                        wal = rs.getLong(2);
+                        wal = rs.wasNull() ? null : wal;
+                    }
+                }
+            }
+            if (slotExists) {
+                // during the full load: the walsender that created the slot holds the snapshot it exported
+                try (PreparedStatement ps = c.prepareStatement("SELECT pid FROM pg_stat_activity WHERE backend_type = 'walsender' "
+                        + "AND datname = current_database() AND state <> 'idle' AND query LIKE 'CREATE_REPLICATION_SLOT %' "
+                        + "AND split_part(query, ' ', 2) = ?")) {
+                    ps.setString(1, slot);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            throw running(taskName, "process " + rs.getInt(1) + " holds the snapshot its replication slot " + slot
+                                    + " exported for its full load");
+                        }
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
+                    ps.setString(1, slot);
+                    ps.execute();
+                }
+                dropped.add("replication slot " + slot + (wal == null ? "" : " (it kept " + size(wal) + " of WAL)"));
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(pt.tablename) FROM pg_publication p "
+                    + "LEFT JOIN pg_publication_tables pt ON pt.pubname = p.pubname WHERE p.pubname = ? GROUP BY p.pubname")) {
+                ps.setString(1, publication);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        long tables = rs.getLong(1);
+                        try (Statement st = c.createStatement()) {
+                            st.execute("DROP PUBLICATION IF EXISTS " + PgIdentifiers.quote(publication));
+                        }
+                        dropped.add("publication " + publication + " (" + tables + " table" + (tables == 1 ? "" : "s") + ")");
+                    }
+                }
+            }
+            return dropped;
         } catch (SQLException e) {
-            throw connector.failure("dropping the capture objects of task " + taskName + " failed", e);
+            if ("55006".equals(e.getSQLState())) { // became active between the check and the drop
+                throw running(taskName, "its replication slot " + slot + " is in use (" + PgConnector.explain(e) + ")");
+            }
+            throw connector.failure("dropping the replication slot " + slot + " and publication " + publication + " of task "
+                    + taskName + " failed", e);
         }
+    }
+
+    private static SourceException running(String taskName, String why) {
+        return new SourceException("task " + taskName + " is running: " + why + ". Nothing was dropped; stop the task "
+                + "(Ctrl-C on ferry run, or FerryTask.stop()), then drop it again");
+    }
+
+    private static String size(long bytes) {
+        return bytes < 1024 * 1024 ? (bytes / 1024) + " kB" : (bytes / (1024 * 1024)) + " MB";
+    }
+
+    @Override
+    public String captureObjects(String taskName) {
+        return "replication slot " + slot(taskName) + ", which keeps WAL from being removed, and publication "
+                + publication(taskName);
     }
 
     @Override

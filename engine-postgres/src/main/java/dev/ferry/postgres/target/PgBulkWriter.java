@@ -8,21 +8,35 @@ import dev.ferry.postgres.PgIdentifiers;
 import java.sql.Connection;
 import java.sql.SQLException;
 
-/** Full load of one table: one binary COPY in one transaction on a dedicated connection. */
+/**
+ * Full load of one table: one binary COPY in one transaction on a dedicated connection; when a task
+ * is given, the record of the load ({@link PgTableLoads}) is written in that transaction too.
+ */
 final class PgBulkWriter implements BulkWriter {
 
     private final PgConnector connector;
     private final TableSchema table;
+    private final String recordSql;
+    private final String taskName;
+    private final String position;
     private Connection conn;
     private PgCopyWriter copy;
+    private long rowsBefore;
     private boolean done;
 
-    PgBulkWriter(PgConnector connector, TableSchema table) {
+    /** @param recordSql {@link PgTableLoads#recordSql}, or null to record nothing (then taskName and position are unused) */
+    PgBulkWriter(PgConnector connector, TableSchema table, String recordSql, String taskName, String position) {
         this.connector = connector;
         this.table = table;
+        this.recordSql = recordSql;
+        this.taskName = taskName;
+        this.position = position;
         try {
             conn = connector.open(new java.util.Properties());
             conn.setAutoCommit(false);
+            if (recordSql != null) {
+                rowsBefore = PgTableLoads.rowsIn(conn, table.id());
+            }
             PgTargetTable target = PgTargetTable.resolve(conn, table);
             copy = new PgCopyWriter(table.id(), target.columns(), target.types());
             copy.begin(conn, "COPY " + PgIdentifiers.quote(table.id()) + " (" + PgIdentifiers.quoteAll(table.columnNames())
@@ -49,6 +63,17 @@ final class PgBulkWriter implements BulkWriter {
     public long finish() {
         try {
             long rows = copy.end();
+            if (recordSql != null) {
+                try (java.sql.PreparedStatement ps = conn.prepareStatement(recordSql)) {
+                    ps.setString(1, taskName);
+                    ps.setString(2, table.id().schema());
+                    ps.setString(3, table.id().name());
+                    ps.setString(4, position);
+                    ps.setLong(5, rows);
+                    ps.setLong(6, rowsBefore);
+                    ps.executeUpdate();
+                }
+            }
             conn.commit();
             done = true;
             return rows;
@@ -63,13 +88,8 @@ final class PgBulkWriter implements BulkWriter {
             copy.cancel();
         }
         if (conn != null) {
-            try {
-                if (!done) {
-                    conn.rollback();
-                }
-            } catch (SQLException e) {
-                // closing below releases the transaction anyway
-            }
+            // no rollback first: closing ends the transaction on the server, and a close from another thread (an
+            // abort) between a rollback and the close would let what follows the COPY commit on its own
             try {
                 conn.close();
             } catch (SQLException e) {

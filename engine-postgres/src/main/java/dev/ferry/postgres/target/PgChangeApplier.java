@@ -352,7 +352,8 @@ final class PgChangeApplier implements ChangeApplier {
     public void close() {
         if (conn != null) {
             try {
-                conn.rollback();
+                // no rollback first: closing ends the transaction on the server, and a close from another thread
+                // (an abort) between a rollback and the close would let the rest of a batch commit without its start
                 conn.close();
             } catch (SQLException e) {
                 // closing a broken connection

@@ -114,13 +114,21 @@ public final class PostgresTarget implements Target {
                     + "phase text NOT NULL, position text, loaded_tables text, updated_at timestamptz NOT NULL)");
             // a control table made before loaded tables were recorded: its rows keep NULL, "not known"
             st.execute("ALTER TABLE " + checkpointTable(controlSchema) + " ADD COLUMN IF NOT EXISTS loaded_tables text");
+            st.execute(PgTableLoads.createSql(controlSchema));
             return null;
         });
     }
 
     @Override
     public void prepareTable(TableSchema table, TargetTablePrepMode mode) {
+        prepareTable(null, table, mode);
+    }
+
+    /** Also settles a load of the table that the task recorded and that did not count ({@link PgTableLoads#settle}). */
+    @Override
+    public void prepareTable(String taskName, TableSchema table, TargetTablePrepMode mode) {
         String name = PgIdentifiers.quote(table.id());
+        String schema = controlSchema;
         boolean existed = inDdlTransaction("preparing target table " + table.id() + " (" + mode + ")", (c, st) -> {
             boolean exists;
             try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(quote_ident(?) || '.' || quote_ident(?)) IS NOT NULL")) {
@@ -130,6 +138,9 @@ public final class PostgresTarget implements Target {
                     rs.next();
                     exists = rs.getBoolean(1);
                 }
+            }
+            if (taskName != null && exists) {
+                PgTableLoads.settle(c, schema, taskName, table, mode);
             }
             if (exists && mode == TargetTablePrepMode.DROP_AND_CREATE) {
                 st.execute("DROP TABLE " + name);
@@ -164,7 +175,7 @@ public final class PostgresTarget implements Target {
                 T result = work.run(c, st);
                 c.commit();
                 return result;
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             } finally {
@@ -192,7 +203,31 @@ public final class PostgresTarget implements Target {
 
     @Override
     public BulkWriter openBulkWriter(TableSchema table) {
-        return new PgBulkWriter(connector, table);
+        return new PgBulkWriter(connector, table, null, null, null);
+    }
+
+    /** The load is recorded in {@link PgTableLoads}, in the transaction of the rows. */
+    @Override
+    public BulkWriter openBulkWriter(String taskName, TableSchema table, String position) {
+        return new PgBulkWriter(connector, table, PgTableLoads.recordSql(controlSchema), taskName, position);
+    }
+
+    @Override
+    public Set<TableId> tablesLoaded(String taskName, String position) {
+        try (Connection c = connector.pooled()) {
+            return PgTableLoads.loaded(c, controlSchema, taskName, position);
+        } catch (SQLException e) {
+            throw connector.failure("reading the table loads of task " + taskName + " failed", e);
+        }
+    }
+
+    @Override
+    public void forgetTableLoads(String taskName, Collection<TableId> tables) {
+        try (Connection c = connector.pooled()) {
+            PgTableLoads.forget(c, controlSchema, taskName, tables);
+        } catch (SQLException e) {
+            throw connector.failure("forgetting the table loads of task " + taskName + " failed", e);
+        }
     }
 
     @Override
@@ -237,8 +272,52 @@ public final class PostgresTarget implements Target {
              PreparedStatement ps = c.prepareStatement("DELETE FROM " + checkpointTable(controlSchema) + " WHERE task_name = ?")) {
             ps.setString(1, taskName);
             ps.executeUpdate();
+            PgTableLoads.forgetAll(c, controlSchema, taskName);
         } catch (SQLException e) {
             throw connector.failure("resetting the checkpoint of task " + taskName + " failed", e);
+        }
+    }
+
+    /** Deletes the task's checkpoint row, when the control table exists; creates nothing. */
+    @Override
+    public List<String> dropTask(String taskName, String controlSchema) {
+        List<String> dropped = new ArrayList<>();
+        try (Connection c = connector.pooled()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(quote_ident(?) || '.' || quote_ident(?)) IS NOT NULL")) {
+                ps.setString(1, controlSchema);
+                ps.setString(2, CHECKPOINT_TABLE);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        return dropped;
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + checkpointTable(controlSchema)
+                    + " WHERE task_name = ? RETURNING phase, updated_at")) {
+                ps.setString(1, taskName);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        dropped.add("checkpoint in " + checkpointTable(controlSchema) + " (phase " + rs.getString(1)
+                                + ", written " + rs.getTimestamp(2).toInstant() + ")");
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(quote_ident(?) || '.' || quote_ident(?)) IS NOT NULL")) {
+                ps.setString(1, controlSchema);
+                ps.setString(2, PgTableLoads.TABLE);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    int loads = rs.getBoolean(1) ? PgTableLoads.forgetAll(c, controlSchema, taskName) : 0;
+                    if (loads > 0) {
+                        dropped.add(loads + " recorded table load(s) in " + PgTableLoads.table(controlSchema));
+                    }
+                }
+            }
+            return dropped;
+        } catch (SQLException e) {
+            throw connector.failure("removing the checkpoint of task " + taskName + " from " + checkpointTable(controlSchema)
+                    + " failed", e);
         }
     }
 
