@@ -28,8 +28,18 @@ final class PgCatalog {
     record ReadColumn(String expression, PgType wire) {
     }
 
-    /** A table plus the read plan of its columns and its replica identity. */
-    record Table(TableSchema schema, List<ReadColumn> read, char replicaIdentity) {
+    /**
+     * A table plus the read plan of its columns and its replica identity. {@code partitioned}: a
+     * declarative partitioned table (relkind {@code p}), whose rows live in its partitions, so it is
+     * read through its name; an ordinary table is read {@code ONLY}, without the rows of tables
+     * that INHERIT from it (they are tables of their own).
+     */
+    record Table(TableSchema schema, List<ReadColumn> read, char replicaIdentity, boolean partitioned) {
+
+        /** The table as a query reads its own rows: {@code ONLY schema.name}, or the partitioned table's name. */
+        String readSql() {
+            return (partitioned ? "" : "ONLY ") + dev.ferry.postgres.PgIdentifiers.quote(schema.id());
+        }
     }
 
     private static final String COLUMNS = """
@@ -38,7 +48,8 @@ final class PgCatalog {
                    CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint ELSE coalesce(s.n_live_tup, -1) END,
                    c.relreplident, a.attname, a.atttypmod, a.attnotnull,
                    t.typname, t.typtype, bt.typname AS basename, bt.typtype AS basetype, a.attndims,
-                   format_type(a.atttypid, a.atttypmod)
+                   format_type(a.atttypid, a.atttypmod),
+                   c.relkind
             FROM pg_class c
             JOIN pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -172,7 +183,8 @@ final class PgCatalog {
                 TableId id = new TableId(rs.getString(1), rs.getString(2));
                 long estimate = rs.getLong(3);
                 char identity = rs.getString(4).charAt(0);
-                Builder b = tables.computeIfAbsent(id, k -> new Builder(k, estimate, identity));
+                boolean partitioned = rs.getString(14).charAt(0) == 'p';
+                Builder b = tables.computeIfAbsent(id, k -> new Builder(k, estimate, identity, partitioned));
                 String name = rs.getString(5);
                 int typmod = rs.getInt(6);
                 boolean notNull = rs.getBoolean(7);
@@ -198,7 +210,7 @@ final class PgCatalog {
         List<Table> result = new ArrayList<>();
         for (Builder b : tables.values()) {
             result.add(new Table(new TableSchema(b.id, b.columns, keys.getOrDefault(b.id, List.of()), Math.max(b.estimate, -1)),
-                    b.read, b.identity));
+                    b.read, b.identity, b.partitioned));
         }
         return result;
     }
@@ -237,13 +249,15 @@ final class PgCatalog {
         final TableId id;
         final long estimate;
         final char identity;
+        final boolean partitioned;
         final List<Column> columns = new ArrayList<>();
         final List<ReadColumn> read = new ArrayList<>();
 
-        Builder(TableId id, long estimate, char identity) {
+        Builder(TableId id, long estimate, char identity, boolean partitioned) {
             this.id = id;
             this.estimate = estimate;
             this.identity = identity;
+            this.partitioned = partitioned;
         }
     }
 }

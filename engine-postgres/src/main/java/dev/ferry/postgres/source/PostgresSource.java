@@ -104,7 +104,7 @@ public final class PostgresSource implements AssessableSource {
         try (Connection c = connector.pooled(); Statement st = c.createStatement()) {
             StringJoiner list = new StringJoiner(", ");
             for (TableSchema t : tables) {
-                list.add(PgIdentifiers.quote(t.id()));
+                list.add(publicationItem(t.id()));
             }
             st.execute("DROP PUBLICATION IF EXISTS " + PgIdentifiers.quote(publication));
             // A partitioned table's changes are then published under its own name (the table the task replicates),
@@ -198,8 +198,11 @@ public final class PostgresSource implements AssessableSource {
         List<TableSchema> ordered = new ArrayList<>(added);
         ordered.sort((a, b) -> a.id().compareTo(b.id()));
         StringJoiner list = new StringJoiner(", ");
+        StringJoiner locked = new StringJoiner(", ");
         for (TableSchema t : ordered) {
             list.add(PgIdentifiers.quote(t.id()));
+            // the relations that hold the table's rows: a child's writers need not wait
+            locked.add(table(t.id()).readSql());
         }
         // holds the snapshot, idle in its transaction, until the last added table has started reading
         Connection holder = connector.openUntimed(new Properties());
@@ -210,12 +213,12 @@ public final class PostgresSource implements AssessableSource {
                     st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
                     LOG.info("task {}: locking {} in SHARE mode until open writes to them end, to add them to publication {}",
                             taskName, list, publication);
-                    st.execute("LOCK TABLE " + list + " IN SHARE MODE");
+                    st.execute("LOCK TABLE " + locked + " IN SHARE MODE");
                     java.util.Set<TableId> published = published(c, publication);
                     StringJoiner missing = new StringJoiner(", ");
                     for (TableSchema t : ordered) {
                         if (!published.contains(t.id())) {
-                            missing.add(PgIdentifiers.quote(t.id()));
+                            missing.add(publicationItem(t.id()));
                         }
                     }
                     if (PgAssessment.publishesViaRoot(facts.versionNum()) && !publishedViaRoot(c, publication)) {
@@ -296,6 +299,17 @@ public final class PostgresSource implements AssessableSource {
         }
     }
 
+    /**
+     * A table as a publication statement names it: {@code ONLY}, so that the tables that INHERIT
+     * from it (classic inheritance) are neither published with it nor, in {@code DROP TABLE},
+     * dropped with it; they are tables of their own, whose changes come under their own names.
+     * For a partitioned table {@code ONLY} changes nothing: its partitions are published with it
+     * all the same, under its name with {@code publish_via_partition_root}.
+     */
+    static String publicationItem(TableId table) {
+        return "ONLY " + PgIdentifiers.quote(table);
+    }
+
     private static java.util.Set<TableId> published(Connection c, String publication) throws SQLException {
         java.util.Set<TableId> published = new java.util.HashSet<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ?")) {
@@ -351,7 +365,7 @@ public final class PostgresSource implements AssessableSource {
             wire[i] = t.read().get(src).wire();
         }
         String where = range == null ? "" : " WHERE " + rangeCondition(range);
-        String sql = "COPY (SELECT " + select + " FROM " + PgIdentifiers.quote(table.id()) + where
+        String sql = "COPY (SELECT " + select + " FROM " + t.readSql() + where
                 + ") TO STDOUT (FORMAT binary)";
         return new PgBulkReader(connector, table, wire, sql, exportedSnapshot);
     }
@@ -395,7 +409,7 @@ public final class PostgresSource implements AssessableSource {
             StringJoiner unselected = new StringJoiner(", ");
             for (TableId t : published) {
                 if (!selected.contains(t)) {
-                    unselected.add(PgIdentifiers.quote(t));
+                    unselected.add(publicationItem(t));
                 }
             }
             if (unselected.length() > 0) {
