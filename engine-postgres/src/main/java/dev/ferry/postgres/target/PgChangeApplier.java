@@ -1,5 +1,6 @@
 package dev.ferry.postgres.target;
 
+import dev.ferry.core.FerryException;
 import dev.ferry.core.TargetException;
 import dev.ferry.core.model.ChangeEvent;
 import dev.ferry.core.model.TableId;
@@ -30,6 +31,13 @@ import java.util.StringJoiner;
  * unchanged TOAST values) move them into the table. Keyless tables apply event by event, matching
  * whole rows. The checkpoint row is written in the same transaction. SQL text is built once per
  * table and reused.
+ *
+ * <p>The net change does not pass through the states the source did: two values swapped through a
+ * temporary one become two upserts, the first meeting the second's old value. A keyed table whose
+ * target has a unique index or an exclusion constraint beside its key
+ * ({@link PgTargetTable#constraintsBesideKey}) is therefore applied in source order, one statement
+ * per change, idempotent as the net change is. Such a constraint added while the task runs shows as
+ * a violation on the net path: the table's plan is made again and the batch applied again in order.
  */
 final class PgChangeApplier implements ChangeApplier {
 
@@ -84,10 +92,27 @@ final class PgChangeApplier implements ChangeApplier {
         String keylessDeleteSql;
         String keylessInsertSql;
         PgCopyWriter copy;
+        /** Constraints beside the key that the net change could break; when any, changes apply in source order. */
+        List<String> constraintsBesideKey = List.of();
+        /** Keyed tables in source order: one row per statement, text parameters. */
+        String rowUpsertSql;
+        String rowDeleteSql;
+        String rowPartialSql;
     }
 
     @Override
     public void apply(ChangeBatch batch, Checkpoint checkpoint) {
+        if (!applyOnce(batch, checkpoint)) {
+            applyOnce(batch, checkpoint);
+        }
+    }
+
+    /**
+     * Applies the batch and commits it, or throws with everything rolled back. Returns false, rolled
+     * back, when a keyed table applied by net change broke a constraint beside its key that its plan
+     * did not know (the user added it while the task ran): its plan now knows it, apply again.
+     */
+    private boolean applyOnce(ChangeBatch batch, Checkpoint checkpoint) {
         TableId current = null;
         try {
             // Staging tables are created before any change of this batch, in a transaction of their own.
@@ -111,7 +136,11 @@ final class PgChangeApplier implements ChangeApplier {
                     }
                 }
                 if (changes.schema().hasPrimaryKey()) {
-                    applyKeyed(plan, changes);
+                    if (plan.constraintsBesideKey.isEmpty()) {
+                        applyKeyed(plan, changes);
+                    } else {
+                        applyInOrder(plan, changes);
+                    }
                 } else {
                     applyKeyless(plan, changes.ordered());
                 }
@@ -123,8 +152,10 @@ final class PgChangeApplier implements ChangeApplier {
                 ps.executeUpdate();
             }
             conn.commit();
+            return true;
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
+            Plan failed = current == null ? null : plans.get(current);
             // Plans made in the failed transaction may name staging tables that no longer exist.
             plans.clear();
             if (e instanceof TargetException t) {
@@ -132,9 +163,44 @@ final class PgChangeApplier implements ChangeApplier {
             }
             String where = current == null ? "writing the checkpoint" : "applying changes to " + current;
             if (e instanceof SQLException s) {
-                throw connector.failure(where + " failed", s);
+                boolean constraint = failed != null && failed.schema.hasPrimaryKey() && isConstraintViolation(s);
+                if (constraint && failed.constraintsBesideKey.isEmpty() && gainedConstraintsBesideKey(failed.schema)) {
+                    return false;
+                }
+                FerryException f = connector.failure(where + " failed", s);
+                if (constraint && !failed.constraintsBesideKey.isEmpty()) {
+                    throw new TargetException(f.getMessage() + "; the changes were applied in the source's order, so the "
+                            + "source allows what this constraint of the target forbids: drop it, or make it match the "
+                            + "source's constraints", s);
+                }
+                throw f;
             }
             throw new TargetException(where + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** A unique or exclusion violation: what the net change can cause where the source's order did not. */
+    private static boolean isConstraintViolation(SQLException e) {
+        if (e instanceof java.sql.BatchUpdateException && e.getNextException() != null) {
+            return isConstraintViolation(e.getNextException());
+        }
+        return "23505".equals(e.getSQLState()) || "23P01".equals(e.getSQLState());
+    }
+
+    /** After a rollback: whether {@code schema}'s target table now has constraints beside its key (its plan had none). */
+    private boolean gainedConstraintsBesideKey(TableSchema schema) {
+        try {
+            List<String> now = PgTargetTable.constraintsBesideKey(conn, schema);
+            conn.rollback();
+            if (now.isEmpty()) {
+                return false;
+            }
+            LOG.info("table {}: the target gained {} beside its primary key while the task ran; this batch is applied again, "
+                    + "in source order", schema.id(), now);
+            return true;
+        } catch (SQLException e) {
+            rollbackQuietly();
+            return false; // the violation is reported as it is
         }
     }
 
@@ -195,6 +261,118 @@ final class PgChangeApplier implements ChangeApplier {
             }
         }
         // ON COMMIT DELETE ROWS empties staging at commit; a second table in this batch has its own.
+    }
+
+    /**
+     * A keyed table in source order, so that it passes through the states the source did: an insert
+     * is an upsert, an update of the key deletes the old key first, an update of a row the target
+     * lacks upserts the after image, a delete of a missing row does nothing, and values the source
+     * did not send are kept from the target's row (a row the target lacks is then not written, as on
+     * the net path). Runs of one statement go to the server as one JDBC batch, each row still its own
+     * statement, so that every constraint is checked after every change.
+     */
+    private void applyInOrder(Plan plan, ChangeBatch.TableChanges changes) throws SQLException {
+        if (changes.ordered().isEmpty()) {
+            return;
+        }
+        int[] key = changes.schema().keyIndexes();
+        try (PreparedStatement upsert = conn.prepareStatement(plan.rowUpsertSql);
+             PreparedStatement delete = conn.prepareStatement(plan.rowDeleteSql);
+             PreparedStatement partial = plan.rowPartialSql == null ? null : conn.prepareStatement(plan.rowPartialSql)) {
+            Runs runs = new Runs(partial);
+            for (ChangeEvent e : changes.ordered()) {
+                Object[] after;
+                if (e instanceof ChangeEvent.Insert i) {
+                    after = i.after();
+                } else if (e instanceof ChangeEvent.Update u) {
+                    after = u.after();
+                    if (u.before() != null && !sameKey(key, u.before(), after)) {
+                        bindKey(delete, key, u.before());
+                        runs.add(delete);
+                    }
+                } else if (e instanceof ChangeEvent.Delete d) {
+                    bindKey(delete, key, d.before());
+                    runs.add(delete);
+                    continue;
+                } else {
+                    continue; // a truncate is in truncateFirst
+                }
+                int[] unchanged = unchangedColumns(after);
+                if (unchanged == null) {
+                    for (int i = 0; i < after.length; i++) {
+                        upsert.setString(i + 1, PgText.format(after[i]));
+                    }
+                    runs.add(upsert);
+                } else {
+                    StringJoiner positions = new StringJoiner(",", "{", "}");
+                    for (int i : unchanged) {
+                        positions.add(Integer.toString(i));
+                    }
+                    partial.setString(1, positions.toString());
+                    for (int i = 0; i < after.length; i++) {
+                        partial.setString(i + 2, after[i] == Unchanged.VALUE ? null : PgText.format(after[i]));
+                    }
+                    runs.add(partial);
+                    runs.partials++;
+                }
+            }
+            runs.flush();
+            if (runs.partialRows < runs.partials) {
+                LOG.warn("table {}: {} update(s) left large values unchanged for rows the target does not have; "
+                        + "those rows were not written (reload the table to bring them)", plan.schema.id(), runs.partials - runs.partialRows);
+            }
+        }
+    }
+
+    private static boolean sameKey(int[] key, Object[] a, Object[] b) {
+        for (int k : key) {
+            if (!java.util.Objects.deepEquals(a[k], b[k])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void bindKey(PreparedStatement ps, int[] key, Object[] row) throws SQLException {
+        for (int i = 0; i < key.length; i++) {
+            ps.setString(i + 1, PgText.format(row[key[i]]));
+        }
+    }
+
+    /**
+     * Runs of one statement sent as one JDBC batch: a batch runs in order, so switching statements
+     * sends the pending run first. Counts the rows the partial updates found.
+     */
+    private static final class Runs {
+        private final PreparedStatement partial;
+        private PreparedStatement pending;
+        int partials;
+        long partialRows;
+
+        Runs(PreparedStatement partial) {
+            this.partial = partial;
+        }
+
+        void add(PreparedStatement next) throws SQLException {
+            if (pending != null && pending != next) {
+                flush();
+            }
+            next.addBatch();
+            pending = next;
+        }
+
+        void flush() throws SQLException {
+            if (pending == null) {
+                return;
+            }
+            int[] counts = pending.executeBatch();
+            if (pending == partial) {
+                for (int n : counts) {
+                    partialRows += Math.max(0, n);
+                }
+            }
+            pending = null;
+        }
     }
 
     /** 1-based positions of the columns holding {@link Unchanged#VALUE}, or null when none. */
@@ -313,6 +491,23 @@ final class PgChangeApplier implements ChangeApplier {
                     : "UPDATE " + table + " t SET " + partialSet + " FROM " + plan.staging + " s WHERE s." + OP
                     + " = 'U' AND s." + UNCHANGED + " IS NOT NULL AND " + keyMatch;
             plan.copy = new PgCopyWriter(schema.id(), plan.target.columns(), plan.target.types());
+            StringJoiner values = new StringJoiner(", ");
+            for (int i = 0; i < cols.size(); i++) {
+                values.add("?::" + plan.target.castTypes()[i]);
+            }
+            StringJoiner keyParams = new StringJoiner(" AND ");
+            for (int k : schema.keyIndexes()) {
+                keyParams.add(PgIdentifiers.quote(cols.get(k)) + " = ?::" + plan.target.castTypes()[k]);
+            }
+            plan.rowUpsertSql = "INSERT INTO " + table + " (" + colList + ") VALUES (" + values + ")" + conflict;
+            plan.rowDeleteSql = "DELETE FROM " + table + " WHERE " + keyParams;
+            plan.rowPartialSql = partialSet.length() == 0 ? null : "UPDATE " + table + " t SET " + partialSet + " FROM (VALUES (?::int4[], "
+                    + values + ")) s (" + UNCHANGED + ", " + colList + ") WHERE " + keyMatch;
+            plan.constraintsBesideKey = PgTargetTable.constraintsBesideKey(conn, schema);
+            if (!plan.constraintsBesideKey.isEmpty()) {
+                LOG.info("table {}: the target has {} beside the primary key; its changes apply in source order, one statement "
+                        + "per change, so that it holds at every step", schema.id(), plan.constraintsBesideKey);
+            }
         } else {
             StringJoiner match = new StringJoiner(" AND ");
             StringJoiner params = new StringJoiner(", ");
