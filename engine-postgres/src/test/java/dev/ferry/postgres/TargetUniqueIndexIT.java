@@ -61,6 +61,65 @@ class TargetUniqueIndexIT extends EmbeddedPostgresTest {
     }
 
     @Test
+    @DisplayName("when the source swaps two emails in one statement (its constraint is checked per statement, as a "
+            + "DEFERRABLE one or SQL Server's are), then the batch applies as its net change with the touched rows "
+            + "deleted first, and the task stays healthy")
+    void swapInOneStatement() throws Exception {
+        String src = server.newDatabase("src");
+        String dst = server.newDatabase("dst");
+        try (Connection c = server.connect(src)) {
+            Tables.exec(c, "CREATE TABLE people (id int PRIMARY KEY, email text NOT NULL, bio text, "
+                            + "CONSTRAINT people_email UNIQUE (email) DEFERRABLE)",
+                    "INSERT INTO people VALUES (1, 'a', repeat(md5('1'), 4000)), (2, 'b', 'short'), (3, 'c', 'short')");
+        }
+        try (FerryTask task = Ferry.task("swap1").source(server.endpoint(src)).target(server.endpoint(dst)).build()) {
+            task.start();
+            assertThat(task.awaitFullLoad(Duration.ofMinutes(1))).isTrue();
+            try (Connection s = server.connect(src); Connection t = server.connect(dst)) {
+                Tables.exec(t, "CREATE UNIQUE INDEX people_email ON people (email)");
+                Tables.exec(s, "UPDATE people SET email = CASE id WHEN 1 THEN 'b' ELSE 'a' END WHERE id IN (1, 2)");
+                Tables.exec(s, "UPDATE people SET email = 'd' WHERE id = 3");
+            }
+            assertThat(task.awaitInSync(Duration.ofMinutes(1))).isTrue();
+            assertThat(task.status().state()).isEqualTo(TaskState.RUNNING);
+        }
+        try (Connection s = server.connect(src); Connection t = server.connect(dst)) {
+            Tables.assertSameRows(s, t, "(SELECT id, email, md5(bio) FROM people)");
+            assertThat(Tables.rows(t, "(SELECT id, email FROM people)")).containsExactly("(1,b)", "(2,a)", "(3,d)");
+        }
+    }
+
+    @Test
+    @DisplayName("when the source allows what a unique index on the target forbids, then the task stops naming the table, "
+            + "the index and the fix")
+    void sourceBreaksTheTargetsIndex() throws Exception {
+        String src = server.newDatabase("src");
+        String dst = server.newDatabase("dst");
+        try (Connection c = server.connect(src)) {
+            Tables.exec(c, "CREATE TABLE people (id int PRIMARY KEY, email text NOT NULL)",
+                    "INSERT INTO people VALUES (1, 'a'), (2, 'b')");
+        }
+        try (FerryTask task = Ferry.task("dupe").source(server.endpoint(src)).target(server.endpoint(dst)).build()) {
+            task.start();
+            assertThat(task.awaitFullLoad(Duration.ofMinutes(1))).isTrue();
+            try (Connection s = server.connect(src); Connection t = server.connect(dst)) {
+                Tables.exec(t, "CREATE UNIQUE INDEX people_email ON people (email)");
+                Tables.exec(s, "UPDATE people SET email = 'a' WHERE id = 2");
+            }
+            assertThat(task.awaitFinished(Duration.ofMinutes(1))).isTrue();
+            assertThat(task.status().state()).isEqualTo(TaskState.FAILED);
+            assertThat(task.status().error()).isEqualTo("applying changes to public.people failed (target postgres at "
+                    + "localhost:" + server.port() + "/" + dst + " as 'postgres'): duplicate key value violates unique "
+                    + "constraint \"people_email\"; the source's changes break this constraint of the target in the order "
+                    + "the source made them and at the end of the batch: the source allows what it forbids. Drop it on the "
+                    + "target, or create the same constraint on the source");
+        }
+        try (Connection t = server.connect(dst)) {
+            assertThat(Tables.rows(t, "(SELECT id, email FROM people)")).containsExactly("(1,a)", "(2,b)");
+        }
+    }
+
+    @Test
     @DisplayName("when random swaps, moves, key changes, deletes and inserts run in transactions under unique indexes, "
             + "constraints, an exclusion constraint, a partial index and a deferred constraint on the target, then "
             + "every table converges and the task stays healthy")

@@ -9,6 +9,7 @@ import dev.ferry.core.spi.ChangeBatch.TableChanges;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -164,12 +165,15 @@ public final class NetChangeReducer {
         return result;
     }
 
-    /** The net change of everything added, per table. */
+    /**
+     * The net change of everything added, per table. The ordered changes are a view of the reducer's
+     * own list, not a copy: add nothing after this.
+     */
     public ChangeBatch toBatch() {
         List<TableChanges> tables = new ArrayList<>(buffers.size());
         for (TableBuffer b : buffers.values()) {
             tables.add(new TableChanges(b.schema, b.truncateFirst, new ArrayList<>(b.deletes.values()),
-                    new ArrayList<>(b.upserts.values()), List.copyOf(b.ordered)));
+                    new ArrayList<>(b.upserts.values()), Collections.unmodifiableList(b.ordered)));
         }
         return new ChangeBatch(tables);
     }

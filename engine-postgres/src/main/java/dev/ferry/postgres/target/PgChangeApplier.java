@@ -20,8 +20,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 
 /**
@@ -38,6 +40,12 @@ import java.util.StringJoiner;
  * ({@link PgTargetTable#constraintsBesideKey}) is therefore applied in source order, one statement
  * per change, idempotent as the net change is. Such a constraint added while the task runs shows as
  * a violation on the net path: the table's plan is made again and the batch applied again in order.
+ * Where even the source's order breaks it (a source that checks the constraint per statement, as
+ * SQL Server does and PostgreSQL's DEFERRABLE constraints do, swaps two values in one UPDATE; a
+ * replayed change meets a later state), the batch is applied again with that table's net change
+ * replacing its rows: every touched row deleted, then the new rows inserted, so that each state
+ * between is part of the table before or after the batch, and the constraint holds if it holds at
+ * the end of the batch. Only when that fails too does the batch fail, naming the constraint.
  */
 final class PgChangeApplier implements ChangeApplier {
 
@@ -50,6 +58,8 @@ final class PgChangeApplier implements ChangeApplier {
     private final String taskName;
     private final Map<TableId, Plan> plans = new HashMap<>();
     private final Map<TableId, TableSchema> schemas = new HashMap<>();
+    /** The constraints beside the key last logged per table: plans are made again after every failure. */
+    private final Map<TableId, List<String>> announced = new HashMap<>();
     private Connection conn;
     private int stagingCounter;
     /** The loaded tables of the last checkpoint and their text: the set changes rarely, batches come often. */
@@ -98,22 +108,31 @@ final class PgChangeApplier implements ChangeApplier {
         String rowUpsertSql;
         String rowDeleteSql;
         String rowPartialSql;
+        /** Keyed tables, net change replacing the touched rows: complete partial rows, delete, insert. */
+        String replaceFillSql;
+        String replaceDeleteSql;
+        String replaceInsertSql;
     }
 
     @Override
     public void apply(ChangeBatch batch, Checkpoint checkpoint) {
-        if (!applyOnce(batch, checkpoint)) {
-            applyOnce(batch, checkpoint);
+        Set<TableId> replace = new HashSet<>(0); // the tables of this batch to apply by replacing their touched rows
+        int retries = 2 * batch.tables().size(); // at most a constraint learned and a replace per table
+        while (!applyOnce(batch, checkpoint, replace, retries-- > 0)) {
+            LOG.debug("the batch is applied again");
         }
     }
 
     /**
      * Applies the batch and commits it, or throws with everything rolled back. Returns false, rolled
-     * back, when a keyed table applied by net change broke a constraint beside its key that its plan
-     * did not know (the user added it while the task ran): its plan now knows it, apply again.
+     * back, when {@code mayRetry} and a keyed table broke a unique or exclusion constraint in a way
+     * another attempt can avoid: applied by net change, its target gained such a constraint since its
+     * plan was made (its plan now knows it, so the next attempt applies it in order); applied in order,
+     * it is added to {@code replace} (the next attempt replaces its touched rows).
      */
-    private boolean applyOnce(ChangeBatch batch, Checkpoint checkpoint) {
+    private boolean applyOnce(ChangeBatch batch, Checkpoint checkpoint, Set<TableId> replace, boolean mayRetry) {
         TableId current = null;
+        boolean committing = false;
         try {
             // Staging tables are created before any change of this batch, in a transaction of their own.
             boolean created = false;
@@ -136,8 +155,8 @@ final class PgChangeApplier implements ChangeApplier {
                     }
                 }
                 if (changes.schema().hasPrimaryKey()) {
-                    if (plan.constraintsBesideKey.isEmpty()) {
-                        applyKeyed(plan, changes);
+                    if (plan.constraintsBesideKey.isEmpty() || replace.contains(current)) {
+                        applyKeyed(plan, changes, replace.contains(current));
                     } else {
                         applyInOrder(plan, changes);
                     }
@@ -151,6 +170,7 @@ final class PgChangeApplier implements ChangeApplier {
                 PostgresTarget.bindCheckpoint(ps, checkpoint, loadedTablesText(checkpoint));
                 ps.executeUpdate();
             }
+            committing = true; // where INITIALLY DEFERRED constraints are checked
             conn.commit();
             return true;
         } catch (SQLException | RuntimeException e) {
@@ -161,17 +181,27 @@ final class PgChangeApplier implements ChangeApplier {
             if (e instanceof TargetException t) {
                 throw t;
             }
-            String where = current == null ? "writing the checkpoint" : "applying changes to " + current;
+            String where = current != null ? "applying changes to " + current
+                    : committing ? "committing the batch" : "writing the checkpoint";
             if (e instanceof SQLException s) {
                 boolean constraint = failed != null && failed.schema.hasPrimaryKey() && isConstraintViolation(s);
-                if (constraint && failed.constraintsBesideKey.isEmpty() && gainedConstraintsBesideKey(failed.schema)) {
-                    return false;
+                if (constraint && mayRetry && !replace.contains(current)) {
+                    if (!failed.constraintsBesideKey.isEmpty()) {
+                        LOG.info("table {}: applied in the source's order, its changes break a constraint of the target ({}); "
+                                + "applying this batch again with its net change replacing the rows it touches", current,
+                                PgConnector.explain(s));
+                        replace.add(current);
+                        return false;
+                    }
+                    if (gainedConstraintsBesideKey(failed.schema)) {
+                        return false;
+                    }
                 }
                 FerryException f = connector.failure(where + " failed", s);
-                if (constraint && !failed.constraintsBesideKey.isEmpty()) {
-                    throw new TargetException(f.getMessage() + "; the changes were applied in the source's order, so the "
-                            + "source allows what this constraint of the target forbids: drop it, or make it match the "
-                            + "source's constraints", s);
+                if (constraint && replace.contains(current)) {
+                    throw new TargetException(f.getMessage() + "; the source's changes break this constraint of the target "
+                            + "in the order the source made them and at the end of the batch: the source allows what it "
+                            + "forbids. Drop it on the target, or create the same constraint on the source", s);
                 }
                 throw f;
             }
@@ -204,7 +234,13 @@ final class PgChangeApplier implements ChangeApplier {
         }
     }
 
-    private void applyKeyed(Plan plan, ChangeBatch.TableChanges changes) throws SQLException {
+    /**
+     * The net change of a keyed table through its staging table. With {@code replace}, every touched
+     * row is deleted before the new rows are inserted (values the source did not send are first taken
+     * from the target's rows), so that a unique or exclusion constraint that holds before and after
+     * the batch holds at every step; otherwise one delete and one upsert.
+     */
+    private void applyKeyed(Plan plan, ChangeBatch.TableChanges changes, boolean replace) throws SQLException {
         if (changes.deletes().isEmpty() && changes.upserts().isEmpty()) {
             return;
         }
@@ -245,6 +281,16 @@ final class PgChangeApplier implements ChangeApplier {
             }
         }
         try (Statement st = conn.createStatement()) {
+            if (replace) {
+                int completed = partial > 0 ? st.executeUpdate(plan.replaceFillSql) : 0;
+                st.executeUpdate(plan.replaceDeleteSql);
+                st.executeUpdate(plan.replaceInsertSql);
+                if (completed < partial) {
+                    LOG.warn("table {}: {} update(s) left large values unchanged for rows the target does not have; "
+                            + "those rows were not written (reload the table to bring them)", plan.schema.id(), partial - completed);
+                }
+                return;
+            }
             if (!changes.deletes().isEmpty()) {
                 st.executeUpdate(plan.deleteSql);
             }
@@ -499,12 +545,25 @@ final class PgChangeApplier implements ChangeApplier {
             for (int k : schema.keyIndexes()) {
                 keyParams.add(PgIdentifiers.quote(cols.get(k)) + " = ?::" + plan.target.castTypes()[k]);
             }
+            StringJoiner fill = new StringJoiner(", ");
+            for (int i = 0; i < cols.size(); i++) {
+                if (!schema.primaryKey().contains(cols.get(i))) {
+                    String q = PgIdentifiers.quote(cols.get(i));
+                    fill.add(q + " = CASE WHEN " + (i + 1) + " = ANY(s." + UNCHANGED + ") THEN t." + q + " ELSE s." + q + " END");
+                }
+            }
+            plan.replaceFillSql = fill.length() == 0 ? "SELECT 0" : "UPDATE " + plan.staging + " s SET " + fill + ", " + UNCHANGED
+                    + " = NULL FROM " + table + " t WHERE s." + OP + " = 'U' AND s." + UNCHANGED + " IS NOT NULL AND " + keyMatch;
+            plan.replaceDeleteSql = "DELETE FROM " + table + " t USING " + plan.staging + " s WHERE " + keyMatch;
+            plan.replaceInsertSql = "INSERT INTO " + table + " (" + colList + ") SELECT " + colList + " FROM " + plan.staging
+                    + " WHERE " + OP + " = 'U' AND " + UNCHANGED + " IS NULL";
             plan.rowUpsertSql = "INSERT INTO " + table + " (" + colList + ") VALUES (" + values + ")" + conflict;
             plan.rowDeleteSql = "DELETE FROM " + table + " WHERE " + keyParams;
             plan.rowPartialSql = partialSet.length() == 0 ? null : "UPDATE " + table + " t SET " + partialSet + " FROM (VALUES (?::int4[], "
                     + values + ")) s (" + UNCHANGED + ", " + colList + ") WHERE " + keyMatch;
             plan.constraintsBesideKey = PgTargetTable.constraintsBesideKey(conn, schema);
-            if (!plan.constraintsBesideKey.isEmpty()) {
+            List<String> before = announced.put(schema.id(), plan.constraintsBesideKey);
+            if (!plan.constraintsBesideKey.isEmpty() && !plan.constraintsBesideKey.equals(before)) {
                 LOG.info("table {}: the target has {} beside the primary key; its changes apply in source order, one statement "
                         + "per change, so that it holds at every step", schema.id(), plan.constraintsBesideKey);
             }
