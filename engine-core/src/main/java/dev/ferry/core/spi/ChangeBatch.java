@@ -21,18 +21,22 @@ public record ChangeBatch(List<TableChanges> tables) {
     }
 
     /**
-     * The net change of one table. For a table with a primary key: the rows to delete (by the key
-     * values in {@code deletes}, found at the key positions) and the rows to upsert, disjoint by key;
-     * rows in {@code upserts} may hold {@link dev.ferry.core.model.Unchanged#VALUE}. For a table
-     * without a key, {@code ordered} holds the changes in commit order, applied one by one matching
-     * whole rows; {@code upserts} and {@code deletes} are then empty.
+     * The changes of one table, after the truncate when {@code truncateFirst}. For a table with a
+     * primary key, the net change: the rows to delete (by the key values in {@code deletes}, found at
+     * the key positions) and the rows to upsert, disjoint by key; rows in {@code upserts} may hold
+     * {@link dev.ferry.core.model.Unchanged#VALUE}. {@code ordered} holds the same changes as they
+     * happened, in commit order, for every table: a keyless table is applied from it alone (one
+     * change at a time, matching whole rows; its {@code upserts} and {@code deletes} are empty), and
+     * a target applies a keyed table either way: the net change is faster, the ordered changes pass
+     * through every state the source did (which a unique constraint beside the key may need).
      *
      * @param truncateFirst remove all rows before applying the rest
      */
     public record TableChanges(TableSchema schema, boolean truncateFirst, List<Object[]> deletes,
                                List<Object[]> upserts, List<ChangeEvent> ordered) {
+        /** The rows the net change touches (keyed tables) or the changes (keyless tables). */
         public int size() {
-            return deletes.size() + upserts.size() + ordered.size();
+            return schema.hasPrimaryKey() ? deletes.size() + upserts.size() : ordered.size();
         }
     }
 }

@@ -108,6 +108,8 @@ public final class FerryTask implements AutoCloseable {
     private volatile ExecutorService loadPool;
     /** The tables whose changes CDC applies, as the checkpoint lists them. CDC thread only. */
     private Set<TableId> applied = Set.of();
+    /** The checkpoint of the last batch committed, as far as this task knows. CDC thread only. */
+    private Checkpoint committedCheckpoint;
 
     private FerryTask(Builder b) {
         this.name = b.name;
@@ -631,6 +633,7 @@ public final class FerryTask implements AutoCloseable {
                 addedMark = null;
             }
             committedPosition = from;
+            committedCheckpoint = new Checkpoint(Checkpoint.Phase.CDC, from.serialize(), applied);
             LOG.info("task {}: CDC running from {}", name, from.describe());
             cdcRunning.countDown();
             publish();
@@ -850,7 +853,10 @@ public final class FerryTask implements AutoCloseable {
     /**
      * Applies a batch; a transient target failure (a dropped connection, a deadlock) is retried on a
      * new applier after a growing delay, up to {@value #APPLY_ATTEMPTS} attempts. Safe because the
-     * batch and its checkpoint commit together and applying is idempotent.
+     * batch and its checkpoint commit together and applying is idempotent for keyed tables. A failed
+     * attempt may still have committed (a connection lost during the commit), and applying again
+     * would double rows of a keyless table: after a failure the batch is applied again only once the
+     * target's checkpoint, read back, says it is not there; while that read fails, nothing is applied.
      *
      * @param held   where changes of tables still loading go; null when none loads
      * @param stream the stream to acknowledge the batch to; null for changes it delivered before
@@ -867,48 +873,56 @@ public final class FerryTask implements AutoCloseable {
                 }
             }
         }
+        ChangeApplier given = applier;
+        // what applyBatch writes with the batch: its position and the tables it covers
+        Checkpoint written = new Checkpoint(Checkpoint.Phase.CDC, chunks.get(chunks.size() - 1).position().serialize(), applied);
+        boolean maybeCommitted = false;
         for (int attempt = 1; ; attempt++) {
             try {
+                if (applier == null) {
+                    applier = opened(target.openChangeApplier(name, tables));
+                }
+                if (maybeCommitted && committedDespite(written)) {
+                    LOG.info("task {}: the failed batch had committed (its checkpoint is on the target): not applied again",
+                            name);
+                    afterCommit(reducer, chunks, stream, System.nanoTime());
+                    committedCheckpoint = written;
+                    return applier;
+                }
                 applyBatch(reducer, chunks, applier, stream);
+                committedCheckpoint = written;
                 return applier;
             } catch (TargetException e) {
                 if (!e.isTransient() || attempt >= APPLY_ATTEMPTS || aborted) {
+                    if (applier != given) {
+                        releaseQuietly(applier);
+                    }
                     throw e;
                 }
+                maybeCommitted = true;
                 long delay = 500L << (attempt - 1);
                 LOG.warn("task {}: applying a batch failed, attempt {}/{}, retrying in {} ms: {}", name, attempt,
                         APPLY_ATTEMPTS, delay, e.getMessage());
                 releaseQuietly(applier);
+                applier = null;
                 Thread.sleep(delay);
-                applier = opened(target.openChangeApplier(name, tables));
-                if (committedDespite(chunks)) {
-                    LOG.info("task {}: the failed batch had committed (its checkpoint is on the target): not applied again",
-                            name);
-                    afterCommit(reducer, chunks, stream, System.nanoTime());
-                    return applier;
-                }
             }
         }
     }
 
     /**
-     * Whether the batch of {@code chunks}, whose apply failed, committed all the same: a connection
-     * lost during the commit leaves the client unsure, and applying the batch again would double
-     * the rows of a table without a key. The checkpoint commits with the batch, so the batch
-     * committed when the target's checkpoint holds its position and the position before it differed.
+     * Whether a batch whose apply failed committed all the same: a connection lost during the commit
+     * leaves the client unsure. The checkpoint commits with the batch, so the batch committed when
+     * the target's checkpoint is the one it wrote (position and loaded tables: the held changes of
+     * added tables commit at the position before them, with the tables newly listed) and the one
+     * committed before differed. A failure of the read is thrown: the batch's fate is still unknown.
      */
-    private boolean committedDespite(List<ChangeChunk> chunks) {
-        String position = chunks.get(chunks.size() - 1).position().serialize();
-        SourcePosition before = committedPosition;
-        if (before != null && before.serialize().equals(position)) {
-            return false;
+    private boolean committedDespite(Checkpoint written) {
+        if (written.equals(committedCheckpoint)) {
+            return false; // nothing to tell them apart by; such a batch carries no change
         }
-        try {
-            Optional<Checkpoint> checkpoint = target.readCheckpoint(name);
-            return checkpoint.isPresent() && position.equals(checkpoint.get().position());
-        } catch (TargetException e) {
-            return false; // still unreachable: the next attempt finds out
-        }
+        Optional<Checkpoint> checkpoint = target.readCheckpoint(name);
+        return checkpoint.isPresent() && written.equals(checkpoint.get());
     }
 
     private void applyBatch(NetChangeReducer reducer, List<ChangeChunk> chunks, ChangeApplier applier,

@@ -9,6 +9,7 @@ import dev.ferry.core.spi.ChangeBatch.TableChanges;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +20,12 @@ import java.util.Map;
  * last event per key wins: an insert or update becomes an upsert of the after image, a delete
  * removes any pending upsert of the key; an update that changes the key deletes the old key.
  * An update carrying {@link Unchanged} values takes them from a pending upsert of the same key.
- * A truncate drops what is pending for the table and truncates first. Keyless tables keep every
- * event in order. Also counts raw inserts, updates and deletes per table for statistics.
+ * A truncate drops what is pending for the table and truncates first. Every table also keeps its
+ * events in order since its last truncate: a keyless table has nothing else, and a target may apply
+ * a keyed table's events one by one where the net change would break a constraint that the source's
+ * order respects (a unique index beside the key). The list refers to events the caller holds until
+ * the batch is applied anyway (the task keeps its chunks for retries): it costs a reference per
+ * event, not a copy. Also counts raw inserts, updates and deletes per table for statistics.
  * Not thread-safe: one reducer per batch. Public for tools that feed a target directly (benchmarks).
  */
 public final class NetChangeReducer {
@@ -80,15 +85,14 @@ public final class NetChangeReducer {
         events++;
         if (event instanceof ChangeEvent.Insert i) {
             b.counts.inserts++;
-            if (b.key.length == 0) {
-                b.ordered.add(i);
-            } else {
+            b.ordered.add(i);
+            if (b.key.length > 0) {
                 upsert(b, i.after());
             }
         } else if (event instanceof ChangeEvent.Update u) {
             b.counts.updates++;
+            b.ordered.add(u);
             if (b.key.length == 0) {
-                b.ordered.add(u);
                 return;
             }
             if (u.before() != null) {
@@ -101,8 +105,8 @@ public final class NetChangeReducer {
             upsert(b, u.after());
         } else if (event instanceof ChangeEvent.Delete d) {
             b.counts.deletes++;
+            b.ordered.add(d);
             if (b.key.length == 0) {
-                b.ordered.add(d);
                 return;
             }
             Key k = key(b, d.before());
@@ -161,12 +165,15 @@ public final class NetChangeReducer {
         return result;
     }
 
-    /** The net change of everything added, per table. */
+    /**
+     * The net change of everything added, per table. The ordered changes are a view of the reducer's
+     * own list, not a copy: add nothing after this.
+     */
     public ChangeBatch toBatch() {
         List<TableChanges> tables = new ArrayList<>(buffers.size());
         for (TableBuffer b : buffers.values()) {
             tables.add(new TableChanges(b.schema, b.truncateFirst, new ArrayList<>(b.deletes.values()),
-                    new ArrayList<>(b.upserts.values()), List.copyOf(b.ordered)));
+                    new ArrayList<>(b.upserts.values()), Collections.unmodifiableList(b.ordered)));
         }
         return new ChangeBatch(tables);
     }

@@ -129,6 +129,29 @@ class NetChangeReducerTest {
     }
 
     @Test
+    @DisplayName("when a keyed table's emails are swapped through a temporary value, then the net change keeps the last "
+            + "images and the ordered changes keep every step, since the last truncate")
+    void keyedTableKeepsItsOrderToo() {
+        ChangeEvent before = new ChangeEvent.Insert(KEYED, new Object[]{9L, "gone", null});
+        ChangeEvent toTmp = new ChangeEvent.Update(KEYED, null, new Object[]{1L, "tmp", Unchanged.VALUE});
+        ChangeEvent twoToA = new ChangeEvent.Update(KEYED, null, new Object[]{2L, "a", Unchanged.VALUE});
+        ChangeEvent oneToB = new ChangeEvent.Update(KEYED, null, new Object[]{1L, "b", Unchanged.VALUE});
+        ChangeEvent move = new ChangeEvent.Update(KEYED, new Object[]{2L, "a", "x"}, new Object[]{3L, "a", "x"});
+        ChangeEvent delete = new ChangeEvent.Delete(KEYED, new Object[]{3L, null, null});
+        reducer.add(before);
+        reducer.add(new ChangeEvent.Truncate(KEYED));
+        for (ChangeEvent e : List.of(toTmp, twoToA, oneToB, move, delete)) {
+            reducer.add(e);
+        }
+        ChangeBatch.TableChanges t = only();
+        assertThat(t.truncateFirst()).isTrue();
+        assertThat(t.ordered()).containsExactly(toTmp, twoToA, oneToB, move, delete);
+        assertThat(t.upserts()).extracting(r -> r[1]).containsExactly("b");
+        assertThat(t.deletes()).extracting(r -> r[0]).containsExactlyInAnyOrder(2L, 3L);
+        assertThat(t.size()).as("the rows the net change touches").isEqualTo(3);
+    }
+
+    @Test
     void changeOfAnUnknownTableIsAnError() {
         assertThatThrownBy(() -> reducer.add(new ChangeEvent.Insert(new TableId("x", "y"), new Object[]{1})))
                 .hasMessageContaining("x.y");

@@ -1,5 +1,6 @@
 package dev.ferry.postgres.target;
 
+import dev.ferry.core.FerryException;
 import dev.ferry.core.TargetException;
 import dev.ferry.core.model.ChangeEvent;
 import dev.ferry.core.model.TableId;
@@ -19,8 +20,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 
 /**
@@ -30,6 +33,19 @@ import java.util.StringJoiner;
  * unchanged TOAST values) move them into the table. Keyless tables apply event by event, matching
  * whole rows. The checkpoint row is written in the same transaction. SQL text is built once per
  * table and reused.
+ *
+ * <p>The net change does not pass through the states the source did: two values swapped through a
+ * temporary one become two upserts, the first meeting the second's old value. A keyed table whose
+ * target has a unique index or an exclusion constraint beside its key
+ * ({@link PgTargetTable#constraintsBesideKey}) is therefore applied in source order, one statement
+ * per change, idempotent as the net change is. Such a constraint added while the task runs shows as
+ * a violation on the net path: the table's plan is made again and the batch applied again in order.
+ * Where even the source's order breaks it (a source that checks the constraint per statement, as
+ * SQL Server does and PostgreSQL's DEFERRABLE constraints do, swaps two values in one UPDATE; a
+ * replayed change meets a later state), the batch is applied again with that table's net change
+ * replacing its rows: every touched row deleted, then the new rows inserted, so that each state
+ * between is part of the table before or after the batch, and the constraint holds if it holds at
+ * the end of the batch. Only when that fails too does the batch fail, naming the constraint.
  */
 final class PgChangeApplier implements ChangeApplier {
 
@@ -42,6 +58,8 @@ final class PgChangeApplier implements ChangeApplier {
     private final String taskName;
     private final Map<TableId, Plan> plans = new HashMap<>();
     private final Map<TableId, TableSchema> schemas = new HashMap<>();
+    /** The constraints beside the key last logged per table: plans are made again after every failure. */
+    private final Map<TableId, List<String>> announced = new HashMap<>();
     private Connection conn;
     private int stagingCounter;
     /** The loaded tables of the last checkpoint and their text: the set changes rarely, batches come often. */
@@ -84,11 +102,37 @@ final class PgChangeApplier implements ChangeApplier {
         String keylessDeleteSql;
         String keylessInsertSql;
         PgCopyWriter copy;
+        /** Constraints beside the key that the net change could break; when any, changes apply in source order. */
+        List<String> constraintsBesideKey = List.of();
+        /** Keyed tables in source order: one row per statement, text parameters. */
+        String rowUpsertSql;
+        String rowDeleteSql;
+        String rowPartialSql;
+        /** Keyed tables, net change replacing the touched rows: complete partial rows, delete, insert. */
+        String replaceFillSql;
+        String replaceDeleteSql;
+        String replaceInsertSql;
     }
 
     @Override
     public void apply(ChangeBatch batch, Checkpoint checkpoint) {
+        Set<TableId> replace = new HashSet<>(0); // the tables of this batch to apply by replacing their touched rows
+        int retries = 2 * batch.tables().size(); // at most a constraint learned and a replace per table
+        while (!applyOnce(batch, checkpoint, replace, retries-- > 0)) {
+            LOG.debug("the batch is applied again");
+        }
+    }
+
+    /**
+     * Applies the batch and commits it, or throws with everything rolled back. Returns false, rolled
+     * back, when {@code mayRetry} and a keyed table broke a unique or exclusion constraint in a way
+     * another attempt can avoid: applied by net change, its target gained such a constraint since its
+     * plan was made (its plan now knows it, so the next attempt applies it in order); applied in order,
+     * it is added to {@code replace} (the next attempt replaces its touched rows).
+     */
+    private boolean applyOnce(ChangeBatch batch, Checkpoint checkpoint, Set<TableId> replace, boolean mayRetry) {
         TableId current = null;
+        boolean committing = false;
         try {
             // Staging tables are created before any change of this batch, in a transaction of their own.
             boolean created = false;
@@ -111,7 +155,11 @@ final class PgChangeApplier implements ChangeApplier {
                     }
                 }
                 if (changes.schema().hasPrimaryKey()) {
-                    applyKeyed(plan, changes);
+                    if (plan.constraintsBesideKey.isEmpty() || replace.contains(current)) {
+                        applyKeyed(plan, changes, replace.contains(current));
+                    } else {
+                        applyInOrder(plan, changes);
+                    }
                 } else {
                     applyKeyless(plan, changes.ordered());
                 }
@@ -122,23 +170,77 @@ final class PgChangeApplier implements ChangeApplier {
                 PostgresTarget.bindCheckpoint(ps, checkpoint, loadedTablesText(checkpoint));
                 ps.executeUpdate();
             }
+            committing = true; // where INITIALLY DEFERRED constraints are checked
             conn.commit();
+            return true;
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
+            Plan failed = current == null ? null : plans.get(current);
             // Plans made in the failed transaction may name staging tables that no longer exist.
             plans.clear();
             if (e instanceof TargetException t) {
                 throw t;
             }
-            String where = current == null ? "writing the checkpoint" : "applying changes to " + current;
+            String where = current != null ? "applying changes to " + current
+                    : committing ? "committing the batch" : "writing the checkpoint";
             if (e instanceof SQLException s) {
-                throw connector.failure(where + " failed", s);
+                boolean constraint = failed != null && failed.schema.hasPrimaryKey() && isConstraintViolation(s);
+                if (constraint && mayRetry && !replace.contains(current)) {
+                    if (!failed.constraintsBesideKey.isEmpty()) {
+                        LOG.info("table {}: applied in the source's order, its changes break a constraint of the target ({}); "
+                                + "applying this batch again with its net change replacing the rows it touches", current,
+                                PgConnector.explain(s));
+                        replace.add(current);
+                        return false;
+                    }
+                    if (gainedConstraintsBesideKey(failed.schema)) {
+                        return false;
+                    }
+                }
+                FerryException f = connector.failure(where + " failed", s);
+                if (constraint && replace.contains(current)) {
+                    throw new TargetException(f.getMessage() + "; the source's changes break this constraint of the target "
+                            + "in the order the source made them and at the end of the batch: the source allows what it "
+                            + "forbids. Drop it on the target, or create the same constraint on the source", s);
+                }
+                throw f;
             }
             throw new TargetException(where + " failed: " + e.getMessage(), e);
         }
     }
 
-    private void applyKeyed(Plan plan, ChangeBatch.TableChanges changes) throws SQLException {
+    /** A unique or exclusion violation: what the net change can cause where the source's order did not. */
+    private static boolean isConstraintViolation(SQLException e) {
+        if (e instanceof java.sql.BatchUpdateException && e.getNextException() != null) {
+            return isConstraintViolation(e.getNextException());
+        }
+        return "23505".equals(e.getSQLState()) || "23P01".equals(e.getSQLState());
+    }
+
+    /** After a rollback: whether {@code schema}'s target table now has constraints beside its key (its plan had none). */
+    private boolean gainedConstraintsBesideKey(TableSchema schema) {
+        try {
+            List<String> now = PgTargetTable.constraintsBesideKey(conn, schema);
+            conn.rollback();
+            if (now.isEmpty()) {
+                return false;
+            }
+            LOG.info("table {}: the target gained {} beside its primary key while the task ran; this batch is applied again, "
+                    + "in source order", schema.id(), now);
+            return true;
+        } catch (SQLException e) {
+            rollbackQuietly();
+            return false; // the violation is reported as it is
+        }
+    }
+
+    /**
+     * The net change of a keyed table through its staging table. With {@code replace}, every touched
+     * row is deleted before the new rows are inserted (values the source did not send are first taken
+     * from the target's rows), so that a unique or exclusion constraint that holds before and after
+     * the batch holds at every step; otherwise one delete and one upsert.
+     */
+    private void applyKeyed(Plan plan, ChangeBatch.TableChanges changes, boolean replace) throws SQLException {
         if (changes.deletes().isEmpty() && changes.upserts().isEmpty()) {
             return;
         }
@@ -179,6 +281,16 @@ final class PgChangeApplier implements ChangeApplier {
             }
         }
         try (Statement st = conn.createStatement()) {
+            if (replace) {
+                int completed = partial > 0 ? st.executeUpdate(plan.replaceFillSql) : 0;
+                st.executeUpdate(plan.replaceDeleteSql);
+                st.executeUpdate(plan.replaceInsertSql);
+                if (completed < partial) {
+                    LOG.warn("table {}: {} update(s) left large values unchanged for rows the target does not have; "
+                            + "those rows were not written (reload the table to bring them)", plan.schema.id(), partial - completed);
+                }
+                return;
+            }
             if (!changes.deletes().isEmpty()) {
                 st.executeUpdate(plan.deleteSql);
             }
@@ -195,6 +307,118 @@ final class PgChangeApplier implements ChangeApplier {
             }
         }
         // ON COMMIT DELETE ROWS empties staging at commit; a second table in this batch has its own.
+    }
+
+    /**
+     * A keyed table in source order, so that it passes through the states the source did: an insert
+     * is an upsert, an update of the key deletes the old key first, an update of a row the target
+     * lacks upserts the after image, a delete of a missing row does nothing, and values the source
+     * did not send are kept from the target's row (a row the target lacks is then not written, as on
+     * the net path). Runs of one statement go to the server as one JDBC batch, each row still its own
+     * statement, so that every constraint is checked after every change.
+     */
+    private void applyInOrder(Plan plan, ChangeBatch.TableChanges changes) throws SQLException {
+        if (changes.ordered().isEmpty()) {
+            return;
+        }
+        int[] key = changes.schema().keyIndexes();
+        try (PreparedStatement upsert = conn.prepareStatement(plan.rowUpsertSql);
+             PreparedStatement delete = conn.prepareStatement(plan.rowDeleteSql);
+             PreparedStatement partial = plan.rowPartialSql == null ? null : conn.prepareStatement(plan.rowPartialSql)) {
+            Runs runs = new Runs(partial);
+            for (ChangeEvent e : changes.ordered()) {
+                Object[] after;
+                if (e instanceof ChangeEvent.Insert i) {
+                    after = i.after();
+                } else if (e instanceof ChangeEvent.Update u) {
+                    after = u.after();
+                    if (u.before() != null && !sameKey(key, u.before(), after)) {
+                        bindKey(delete, key, u.before());
+                        runs.add(delete);
+                    }
+                } else if (e instanceof ChangeEvent.Delete d) {
+                    bindKey(delete, key, d.before());
+                    runs.add(delete);
+                    continue;
+                } else {
+                    continue; // a truncate is in truncateFirst
+                }
+                int[] unchanged = unchangedColumns(after);
+                if (unchanged == null) {
+                    for (int i = 0; i < after.length; i++) {
+                        upsert.setString(i + 1, PgText.format(after[i]));
+                    }
+                    runs.add(upsert);
+                } else {
+                    StringJoiner positions = new StringJoiner(",", "{", "}");
+                    for (int i : unchanged) {
+                        positions.add(Integer.toString(i));
+                    }
+                    partial.setString(1, positions.toString());
+                    for (int i = 0; i < after.length; i++) {
+                        partial.setString(i + 2, after[i] == Unchanged.VALUE ? null : PgText.format(after[i]));
+                    }
+                    runs.add(partial);
+                    runs.partials++;
+                }
+            }
+            runs.flush();
+            if (runs.partialRows < runs.partials) {
+                LOG.warn("table {}: {} update(s) left large values unchanged for rows the target does not have; "
+                        + "those rows were not written (reload the table to bring them)", plan.schema.id(), runs.partials - runs.partialRows);
+            }
+        }
+    }
+
+    private static boolean sameKey(int[] key, Object[] a, Object[] b) {
+        for (int k : key) {
+            if (!java.util.Objects.deepEquals(a[k], b[k])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void bindKey(PreparedStatement ps, int[] key, Object[] row) throws SQLException {
+        for (int i = 0; i < key.length; i++) {
+            ps.setString(i + 1, PgText.format(row[key[i]]));
+        }
+    }
+
+    /**
+     * Runs of one statement sent as one JDBC batch: a batch runs in order, so switching statements
+     * sends the pending run first. Counts the rows the partial updates found.
+     */
+    private static final class Runs {
+        private final PreparedStatement partial;
+        private PreparedStatement pending;
+        int partials;
+        long partialRows;
+
+        Runs(PreparedStatement partial) {
+            this.partial = partial;
+        }
+
+        void add(PreparedStatement next) throws SQLException {
+            if (pending != null && pending != next) {
+                flush();
+            }
+            next.addBatch();
+            pending = next;
+        }
+
+        void flush() throws SQLException {
+            if (pending == null) {
+                return;
+            }
+            int[] counts = pending.executeBatch();
+            if (pending == partial) {
+                for (int n : counts) {
+                    partialRows += Math.max(0, n);
+                }
+            }
+            pending = null;
+        }
     }
 
     /** 1-based positions of the columns holding {@link Unchanged#VALUE}, or null when none. */
@@ -313,6 +537,36 @@ final class PgChangeApplier implements ChangeApplier {
                     : "UPDATE " + table + " t SET " + partialSet + " FROM " + plan.staging + " s WHERE s." + OP
                     + " = 'U' AND s." + UNCHANGED + " IS NOT NULL AND " + keyMatch;
             plan.copy = new PgCopyWriter(schema.id(), plan.target.columns(), plan.target.types());
+            StringJoiner values = new StringJoiner(", ");
+            for (int i = 0; i < cols.size(); i++) {
+                values.add("?::" + plan.target.castTypes()[i]);
+            }
+            StringJoiner keyParams = new StringJoiner(" AND ");
+            for (int k : schema.keyIndexes()) {
+                keyParams.add(PgIdentifiers.quote(cols.get(k)) + " = ?::" + plan.target.castTypes()[k]);
+            }
+            StringJoiner fill = new StringJoiner(", ");
+            for (int i = 0; i < cols.size(); i++) {
+                if (!schema.primaryKey().contains(cols.get(i))) {
+                    String q = PgIdentifiers.quote(cols.get(i));
+                    fill.add(q + " = CASE WHEN " + (i + 1) + " = ANY(s." + UNCHANGED + ") THEN t." + q + " ELSE s." + q + " END");
+                }
+            }
+            plan.replaceFillSql = fill.length() == 0 ? "SELECT 0" : "UPDATE " + plan.staging + " s SET " + fill + ", " + UNCHANGED
+                    + " = NULL FROM " + table + " t WHERE s." + OP + " = 'U' AND s." + UNCHANGED + " IS NOT NULL AND " + keyMatch;
+            plan.replaceDeleteSql = "DELETE FROM " + table + " t USING " + plan.staging + " s WHERE " + keyMatch;
+            plan.replaceInsertSql = "INSERT INTO " + table + " (" + colList + ") SELECT " + colList + " FROM " + plan.staging
+                    + " WHERE " + OP + " = 'U' AND " + UNCHANGED + " IS NULL";
+            plan.rowUpsertSql = "INSERT INTO " + table + " (" + colList + ") VALUES (" + values + ")" + conflict;
+            plan.rowDeleteSql = "DELETE FROM " + table + " WHERE " + keyParams;
+            plan.rowPartialSql = partialSet.length() == 0 ? null : "UPDATE " + table + " t SET " + partialSet + " FROM (VALUES (?::int4[], "
+                    + values + ")) s (" + UNCHANGED + ", " + colList + ") WHERE " + keyMatch;
+            plan.constraintsBesideKey = PgTargetTable.constraintsBesideKey(conn, schema);
+            List<String> before = announced.put(schema.id(), plan.constraintsBesideKey);
+            if (!plan.constraintsBesideKey.isEmpty() && !plan.constraintsBesideKey.equals(before)) {
+                LOG.info("table {}: the target has {} beside the primary key; its changes apply in source order, one statement "
+                        + "per change, so that it holds at every step", schema.id(), plan.constraintsBesideKey);
+            }
         } else {
             StringJoiner match = new StringJoiner(" AND ");
             StringJoiner params = new StringJoiner(", ");

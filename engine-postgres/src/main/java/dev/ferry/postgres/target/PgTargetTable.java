@@ -8,7 +8,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -64,5 +66,38 @@ record PgTargetTable(TableSchema schema, String[] columns, PgType[] types, Strin
             openTypes[i] = open.get(name);
         }
         return new PgTargetTable(schema, columns, types, fullTypes, openTypes);
+    }
+
+    /**
+     * The unique indexes and exclusion constraints of the target table beside its primary key that
+     * are checked before the transaction commits: every one but {@code DEFERRABLE INITIALLY DEFERRED}
+     * constraints, including partial and expression indexes, and leaving out unique indexes whose key
+     * columns include all of the primary key's (the key already keeps them). Such a constraint holds
+     * only if the table passes through states the source's own constraints allowed: the net change
+     * per key does not, applying the changes in source order does. Names are sorted; empty when none.
+     */
+    static List<String> constraintsBesideKey(Connection c, TableSchema schema) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT ic.relname
+                FROM pg_index i
+                JOIN pg_class ic ON ic.oid = i.indexrelid
+                LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid
+                LEFT JOIN pg_index pk ON pk.indrelid = i.indrelid AND pk.indisprimary
+                WHERE i.indrelid = (quote_ident(?) || '.' || quote_ident(?))::regclass
+                  AND NOT i.indisprimary AND (i.indisunique OR i.indisexclusion)
+                  AND NOT coalesce(con.condeferred, false)
+                  AND NOT (i.indisunique AND pk.indexrelid IS NOT NULL
+                           AND (pk.indkey::int2[])[0:pk.indnkeyatts - 1] <@ (i.indkey::int2[])[0:i.indnkeyatts - 1])
+                ORDER BY 1""")) {
+            ps.setString(1, schema.id().schema());
+            ps.setString(2, schema.id().name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+        }
+        return names;
     }
 }
