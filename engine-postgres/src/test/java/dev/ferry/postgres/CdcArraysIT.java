@@ -120,9 +120,10 @@ class CdcArraysIT extends EmbeddedPostgresTest {
     }
 
     @Test
-    @DisplayName("when a money value changes, which the change stream sends as a bare number, then the task stops naming "
-            + "the column rather than write a text the full load would not have written")
-    void moneyStopsNamingTheColumn() throws Exception {
+    @DisplayName("when a table has a money column, which the change stream sends as a bare number, then CDC refuses to "
+            + "start naming the column rather than write a text the full load would not have written (ChangeStreamTypesIT "
+            + "has the other such types; DebeziumRecordsTest the check that stops a running task)")
+    void moneyIsRefusedNamingTheColumn() throws Exception {
         String src = server.newDatabase("src");
         String dst = server.newDatabase("dst");
         try (Connection c = server.connect(src)) {
@@ -130,14 +131,9 @@ class CdcArraysIT extends EmbeddedPostgresTest {
         }
         try (FerryTask task = Ferry.task("money").source(server.endpoint(src)).target(server.endpoint(dst)).build()) {
             task.start();
-            assertThat(task.awaitFullLoad(Duration.ofMinutes(1))).isTrue();
-            try (Connection s = server.connect(src); Connection t = server.connect(dst)) {
-                Tables.exec(s, "UPDATE price SET amount = 56.78 WHERE id = 1");
-                assertThat(task.awaitFinished(Duration.ofMinutes(1))).isTrue();
-                assertThat(task.status().error()).contains("table public.price, column amount")
-                        .contains("not as its PostgreSQL text");
-                assertThat(Tables.rows(t, "public.price")).containsExactly("(1,$12.34)");
-            }
+            assertThat(task.awaitFinished(Duration.ofMinutes(1))).isTrue();
+            assertThat(task.status().error()).contains("public.price.amount: money: the change stream sends it as a bare "
+                    + "number, without the currency format PostgreSQL prints");
         }
     }
 }

@@ -136,10 +136,17 @@ final class DebeziumRecords implements RecordConverter {
         if (struct == null) {
             throw new SourceException("table " + schema.id() + ": change without the old key");
         }
-        List<Field> fields = fields(schema, struct);
+        Layout layout = layout(schema, struct);
+        List<Field> fields = layout.rowSchema().fields();
         Object[] row = new Object[schema.columns().size()];
         for (int k : schema.keyIndexes()) {
-            row[k] = column(schema, schema.columns().get(k), fields.get(k), struct);
+            int f = layout.fieldOf()[k];
+            if (f < 0) {
+                // the assessment refuses such a table at the start
+                throw new SourceException("table " + schema.id() + ": primary-key column " + schema.columns().get(k).name()
+                        + " is generated, and PostgreSQL sends no value of a generated column with changes");
+            }
+            row[k] = column(schema, schema.columns().get(k), fields.get(f), struct);
         }
         return row;
     }
@@ -149,10 +156,14 @@ final class DebeziumRecords implements RecordConverter {
             throw new SourceException("table " + schema.id() + ": change without row image; for a table without a "
                     + "primary key set REPLICA IDENTITY FULL on the source");
         }
-        List<Field> fields = fields(schema, struct);
-        Object[] row = new Object[fields.size()];
+        Layout layout = layout(schema, struct);
+        List<Field> fields = layout.rowSchema().fields();
+        Object[] row = new Object[schema.columns().size()];
         for (int i = 0; i < row.length; i++) {
-            row[i] = column(schema, schema.columns().get(i), fields.get(i), struct);
+            int f = layout.fieldOf()[i];
+            if (f >= 0) { // a generated column stays null: PostgreSQL does not send it, the target computes it
+                row[i] = column(schema, schema.columns().get(i), fields.get(f), struct);
+            }
         }
         return row;
     }
@@ -167,19 +178,19 @@ final class DebeziumRecords implements RecordConverter {
     }
 
     /**
-     * The fields of a row, one per column of the task in the same order, checked once per row
-     * schema object: the connector builds a new one whenever PostgreSQL sends the table's relation
-     * again (at the first change of each session and after every ALTER TABLE of it), so the check
-     * costs nothing per row and sees every change of the columns before a row in the new shape
-     * goes anywhere.
+     * The fields of a row, one per column of the task in the same order but for generated columns,
+     * checked once per row schema object: the connector builds a new one whenever PostgreSQL sends
+     * the table's relation again (at the first change of each session and after every ALTER TABLE
+     * of it), so the check costs nothing per row and sees every change of the columns before a row
+     * in the new shape goes anywhere.
      */
-    private List<Field> fields(TableSchema schema, Struct struct) {
+    private Layout layout(TableSchema schema, Struct struct) {
         Layout layout = layouts.get(schema.id());
         if (layout == null || layout.rowSchema() != struct.schema()) {
             layout = Layout.check(schema, struct.schema(), layout);
             layouts.put(schema.id(), layout);
         }
-        return layout.rowSchema().fields();
+        return layout;
     }
 
     /**
@@ -187,14 +198,17 @@ final class DebeziumRecords implements RecordConverter {
      * order (PostgreSQL sends columns in the order of their attribute numbers, so a column dropped
      * and added again moves to the end), each of a type its kind arrives as. Text kinds arrive in
      * several shapes (arrays and bit strings as text, unknown types as bytes, oid as a number), so
-     * for them a later schema must keep the shape of the first one.
+     * for them a later schema must keep the shape of the first one. Generated columns are not sent
+     * (pgoutput leaves them out before PostgreSQL 18, and from 18 unless the publication sets
+     * {@code publish_generated_columns}, which Ferry's does not): {@code fieldOf} gives each column's
+     * field, -1 for those; {@code types} the field's type per column, null for those.
      */
-    record Layout(Schema rowSchema, Schema.Type[] types) {
+    record Layout(Schema rowSchema, Schema.Type[] types, int[] fieldOf) {
 
         static Layout check(TableSchema schema, Schema rowSchema, Layout previous) {
             List<Field> fields = rowSchema.fields();
             List<String> names = fields.stream().map(Field::name).toList();
-            List<String> expected = schema.columnNames();
+            List<String> expected = schema.columns().stream().filter(c -> !c.generated()).map(Column::name).toList();
             if (!names.equals(expected)) {
                 List<String> dropped = expected.stream().filter(n -> !names.contains(n)).toList();
                 List<String> added = names.stream().filter(n -> !expected.contains(n)).toList();
@@ -211,10 +225,17 @@ final class DebeziumRecords implements RecordConverter {
                 }
                 throw changed(schema, what.toString());
             }
-            Schema.Type[] types = new Schema.Type[fields.size()];
+            Schema.Type[] types = new Schema.Type[schema.columns().size()];
+            int[] fieldOf = new int[types.length];
+            int field = 0;
             for (int i = 0; i < types.length; i++) {
                 Column c = schema.columns().get(i);
-                Schema f = fields.get(i).schema();
+                if (c.generated()) {
+                    fieldOf[i] = -1;
+                    continue;
+                }
+                fieldOf[i] = field;
+                Schema f = fields.get(field++).schema();
                 types[i] = f.type();
                 String problem = typeProblem(c, f, previous == null ? null : previous.types()[i]);
                 if (problem != null) {
@@ -223,7 +244,7 @@ final class DebeziumRecords implements RecordConverter {
                             + ": its type changed (ALTER COLUMN ... TYPE, or dropped and added again)");
                 }
             }
-            return new Layout(rowSchema, types);
+            return new Layout(rowSchema, types, fieldOf);
         }
 
         /** How the connector's field disagrees with the column, or null when it fits. */

@@ -1,10 +1,12 @@
 package dev.ferry.postgres.source;
 
+import dev.ferry.core.model.Column;
 import dev.ferry.core.model.TableId;
 import dev.ferry.core.model.TableSchema;
 import dev.ferry.core.spi.Assessment;
 import dev.ferry.core.spi.Assessment.Finding;
 import dev.ferry.core.spi.Assessment.Status;
+import dev.ferry.postgres.PgIdentifiers;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -53,8 +55,14 @@ final class PgAssessment {
      * @param versionNum    server_version_num
      * @param walLevel      the server's wal_level
      * @param captures      the capture facts of every table the catalog offers
+     * @param typed         by table, the columns whose type (under any domain) is one of {@link #TYPES_OF_THEIR_OWN}
      */
-    record Facts(String database, String version, int versionNum, String walLevel, Map<TableId, PgCatalog.Capture> captures) {
+    record Facts(String database, String version, int versionNum, String walLevel, Map<TableId, PgCatalog.Capture> captures,
+                 Map<TableId, List<PgCatalog.TypedColumn>> typed) {
+
+        Facts(String database, String version, int versionNum, String walLevel, Map<TableId, PgCatalog.Capture> captures) {
+            this(database, version, versionNum, walLevel, captures, Map.of());
+        }
     }
 
     static Facts facts(Connection c) throws SQLException {
@@ -70,7 +78,8 @@ final class PgAssessment {
             versionNum = rs.getInt(3);
             walLevel = rs.getString(4);
         }
-        return new Facts(database, version, versionNum, walLevel, PgCatalog.captures(c, versionNum));
+        return new Facts(database, version, versionNum, walLevel, PgCatalog.captures(c, versionNum),
+                PgCatalog.columnsOfRootTypes(c, TYPES_OF_THEIR_OWN.keySet()));
     }
 
     /** PostgreSQL 13 is the first that publishes a partitioned table's changes under its own name. */
@@ -96,8 +105,73 @@ final class PgAssessment {
                 "ALTER SYSTEM SET wal_level = logical, then restart PostgreSQL"));
         for (TableSchema t : tables) {
             out.addAll(table(f, t));
+            out.addAll(columns(f, t));
         }
         return new Assessment(out);
+    }
+
+    private static final String GEOMETRIC = "printed again by the JDBC driver, with Java's number format ((1,2) arrives as (1.0,2.0))";
+
+    /**
+     * Types the change stream (Debezium's PostgreSQL connector) delivers otherwise than as the text
+     * PostgreSQL prints, which is what the full load writes for them, with how it delivers them. A
+     * type's text is parsed by the connector before any converter of Ferry's sees it for money (to a
+     * number without its currency format) and the geometric types (into the JDBC driver's objects,
+     * which print their numbers as Java does); the extension types are handed over as text
+     * ({@link RawTextColumns#BY_NAME}), but only where the column's type is named so: not through a
+     * domain over one. Found by changing a value of each type Ferry carries as text after a full load:
+     * every other type arrives as PostgreSQL's text (ranges, network types, tsvector, ltree, citext,
+     * composite types and the types the connector does not know).
+     */
+    static final Map<String, String> TYPES_OF_THEIR_OWN = Map.ofEntries(
+            Map.entry("money", "as a bare number, without the currency format PostgreSQL prints ($1,234.50 arrives as 1234.50)"),
+            Map.entry("point", "as a struct of its coordinates"),
+            Map.entry("box", GEOMETRIC), Map.entry("circle", GEOMETRIC), Map.entry("line", GEOMETRIC),
+            Map.entry("lseg", GEOMETRIC), Map.entry("path", GEOMETRIC), Map.entry("polygon", GEOMETRIC),
+            Map.entry("hstore", "as JSON ({\"a\":\"1\"} for \"a\"=>\"1\")"),
+            Map.entry("geometry", "as a struct of its WKB and SRID"), Map.entry("geography", "as a struct of its WKB and SRID"),
+            Map.entry("vector", "as a list of numbers"), Map.entry("halfvec", "as a list of numbers"),
+            Map.entry("sparsevec", "as a struct of its dimensions and values"));
+
+    /**
+     * The column findings of a table a task captures changes of: its generated columns (PostgreSQL
+     * sends no value for them with changes: the target computes them, and a key cannot be one), and
+     * the columns of a type the change stream delivers its own way ({@link #TYPES_OF_THEIR_OWN}).
+     */
+    static List<Finding> columns(Facts f, TableSchema t) {
+        List<Finding> out = new ArrayList<>();
+        String table = f.captures().containsKey(t.id()) ? f.captures().get(t.id()).sqlName() : PgIdentifiers.quote(t.id());
+        for (Column c : t.columns()) {
+            if (!c.generated()) {
+                continue;
+            }
+            String subject = t.id() + "." + c.name();
+            String expression = "GENERATED ALWAYS AS (" + c.generatedAs() + ")";
+            out.add(t.primaryKey().contains(c.name())
+                    ? new Finding(Status.FAIL, subject, "generated column", "primary-key column " + c.name() + " is " + expression
+                    + ": PostgreSQL sends no value of a generated column with changes, so an UPDATE or DELETE could not be "
+                    + "matched to its row on the target", "key the table on columns that are not generated, or exclude the "
+                    + "table from the table mappings (a selection rule with rule-action exclude) and load it with a full-load task")
+                    : new Finding(Status.PASS, subject, "generated column", expression + ": PostgreSQL sends no value of a "
+                    + "generated column with changes, so the target computes it: Ferry creates it GENERATED ALWAYS AS the same "
+                    + "expression, STORED (a target table you create yourself must generate it too)", ""));
+        }
+        for (PgCatalog.TypedColumn c : f.typed().getOrDefault(t.id(), List.of())) {
+            if (t.columnIndex(c.column()) < 0 || (RawTextColumns.BY_NAME.contains(c.root()) && c.typname().equals(c.root()))) {
+                continue; // not replicated, or an extension type named as such: it comes as PostgreSQL's text
+            }
+            boolean domain = !c.typname().equals(c.root());
+            String type = domain ? c.declared() + " (a domain over " + c.root() + ")" : c.declared();
+            String change = c.root().equals("money") ? " (ALTER TABLE " + table + " ALTER COLUMN " + c.columnSql()
+                    + " TYPE numeric)" : RawTextColumns.BY_NAME.contains(c.root()) ? " (ALTER TABLE " + table + " ALTER COLUMN "
+                    + c.columnSql() + " TYPE " + c.root() + ")" : "";
+            out.add(new Finding(Status.FAIL, t.id() + "." + c.column(), "type", type + ": the change stream sends it "
+                    + TYPES_OF_THEIR_OWN.get(c.root()) + ", not as the text PostgreSQL prints, which the full load writes, so "
+                    + "changes could not be written as the full load wrote the rows", "change the column's type on the source"
+                    + change + ", or exclude the table from the table mappings (a selection rule with rule-action exclude) and "
+                    + "load it with a full-load task"));
+        }
+        return out;
     }
 
     /** The capture findings of one table: the failures, or one pass saying what identifies its rows. */

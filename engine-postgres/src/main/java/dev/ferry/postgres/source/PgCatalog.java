@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads user tables, columns, types and primary keys from pg_catalog, and decides for each column
- * how it is read: natively in binary, or through a ::text cast for types the neutral model has no
- * kind for (enums, arrays, network and geometric types), which then travel as text.
+ * Reads user tables, columns, types, generated columns and primary keys from pg_catalog, and decides
+ * for each column how it is read: natively in binary, or through a ::text cast for types the neutral
+ * model has no kind for (enums, arrays, network and geometric types), which then travel as text.
  */
 final class PgCatalog {
 
@@ -165,12 +165,94 @@ final class PgCatalog {
         return captures;
     }
 
+    /**
+     * A column and its type: {@code columnSql} its name as {@code quote_ident} writes it, {@code declared}
+     * its type as the table declares it ({@code format_type}), {@code typname} the type's own name,
+     * {@code root} the name of the type under every domain (the type itself when it is no domain).
+     */
+    record TypedColumn(String column, String columnSql, String declared, String typname, String root) {
+    }
+
+    /** The columns of user tables whose root type is named in {@code roots}, by table. */
+    private static final String COLUMNS_OF_ROOT_TYPES = """
+            WITH RECURSIVE col(attrelid, attnum, typ) AS (
+                SELECT a.attrelid, a.attnum, a.atttypid FROM pg_attribute a
+                JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
+                  AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+                UNION ALL
+                SELECT col.attrelid, col.attnum, t.typbasetype FROM col JOIN pg_type t ON t.oid = col.typ WHERE t.typtype = 'd'
+            )
+            SELECT n.nspname, c.relname, a.attname, quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), o.typname,
+                   r.typname
+            FROM col
+            JOIN pg_type r ON r.oid = col.typ AND r.typtype <> 'd'
+            JOIN pg_attribute a ON a.attrelid = col.attrelid AND a.attnum = col.attnum
+            JOIN pg_type o ON o.oid = a.atttypid
+            JOIN pg_class c ON c.oid = col.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE r.typname = ANY (?)
+            ORDER BY 1, 2, a.attnum""";
+
+    static Map<TableId, List<TypedColumn>> columnsOfRootTypes(Connection conn, java.util.Collection<String> roots)
+            throws SQLException {
+        Map<TableId, List<TypedColumn>> result = new HashMap<>();
+        try (java.sql.PreparedStatement ps = conn.prepareStatement(COLUMNS_OF_ROOT_TYPES)) {
+            ps.setArray(1, conn.createArrayOf("text", roots.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.computeIfAbsent(new TableId(rs.getString(1), rs.getString(2)), k -> new ArrayList<>())
+                            .add(new TypedColumn(rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                                    rs.getString(7)));
+                }
+            }
+        }
+        return result;
+    }
+
     private static List<String> strings(ResultSet rs, int column) throws SQLException {
         java.sql.Array array = rs.getArray(column);
         return array == null ? List.of() : List.of((String[]) array.getArray());
     }
 
+    /**
+     * Generated columns (PostgreSQL 12+) with the expression that computes them, by table and column.
+     * The expression is printed under an empty search_path, as pg_dump prints it: names outside
+     * pg_catalog come qualified with their schema, so the target reads it the same whatever its own
+     * search_path.
+     */
+    private static final String GENERATED = """
+            SELECT n.nspname, c.relname, a.attname, pg_get_expr(d.adbin, d.adrelid)
+            FROM pg_attribute a
+            JOIN pg_class c ON c.oid = a.attrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+            WHERE a.attgenerated <> '' AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
+              AND n.nspname NOT IN ('pg_catalog', 'information_schema')""";
+
+    private static Map<TableId, Map<String, String>> generated(Connection conn) throws SQLException {
+        Map<TableId, Map<String, String>> result = new HashMap<>();
+        if (conn.getMetaData().getDatabaseMajorVersion() < 12) {
+            return result; // no generated columns before PostgreSQL 12
+        }
+        boolean autoCommit = conn.getAutoCommit();
+        conn.setAutoCommit(false);
+        try (Statement st = conn.createStatement()) {
+            st.execute("SET LOCAL search_path = ''");
+            try (ResultSet rs = st.executeQuery(GENERATED)) {
+                while (rs.next()) {
+                    result.computeIfAbsent(new TableId(rs.getString(1), rs.getString(2)), k -> new HashMap<>())
+                            .put(rs.getString(3), rs.getString(4));
+                }
+            }
+        } finally {
+            conn.rollback(); // ends SET LOCAL; the transaction only read
+            conn.setAutoCommit(autoCommit);
+        }
+        return result;
+    }
+
     static List<Table> read(Connection conn) throws SQLException {
+        Map<TableId, Map<String, String>> generated = generated(conn);
         Map<TableId, List<String>> keys = new HashMap<>();
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(KEYS)) {
             while (rs.next()) {
@@ -203,7 +285,8 @@ final class PgCatalog {
                     // format() uses the type's output function: '::1' stays '::1' (a ::text cast of inet adds /128)
                     expr = "CASE WHEN " + expr + " IS NULL THEN NULL ELSE format('%s', " + expr + ") END";
                 }
-                b.columns.add(new Column(name, m.type, !notNull, formatted));
+                String generatedAs = generated.getOrDefault(id, Map.of()).getOrDefault(name, "");
+                b.columns.add(new Column(name, m.type, !notNull, formatted, generatedAs));
                 b.read.add(new ReadColumn(expr, m.wire));
             }
         }

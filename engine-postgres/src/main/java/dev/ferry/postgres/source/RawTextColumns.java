@@ -9,6 +9,7 @@ import org.postgresql.jdbc.PgArray;
 
 import java.sql.Types;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * Hands array columns (domains over arrays included) and bit strings to Ferry as the text PostgreSQL
@@ -22,10 +23,20 @@ import java.util.Properties;
  * whose {@code toString()} is that text, and passes a bit string's text as it came
  * (ReplicationMessageColumnValueResolver).
  * <p>
+ * The same holds for the extension types in {@link #BY_NAME}: the connector passes their text as it
+ * came (ReplicationMessageColumnValueResolver: {@code value.asString()}) and only its own converter
+ * would turn it into JSON (hstore), a struct (PostGIS) or a list of numbers (pgvector). Their OIDs
+ * differ from database to database, so they are known by the type's name, which a domain over one
+ * hides: {@link PgAssessment} refuses such domains, and the types whose text the connector parses
+ * before any converter sees it (money, the geometric types).
+ * <p>
  * Debezium instantiates this class by name (the {@code converters} setting of {@link PgChangeStream}),
  * so it must be public with a public no-argument constructor. Stateless and thread safe.
  */
 public final class RawTextColumns implements CustomConverter<SchemaBuilder, RelationalColumn> {
+
+    /** Extension types whose text the connector hands over untouched, by {@code pg_type.typname}. */
+    static final Set<String> BY_NAME = Set.of("hstore", "geometry", "geography", "vector", "halfvec", "sparsevec");
 
     @Override
     public void configure(Properties props) {
@@ -35,7 +46,8 @@ public final class RawTextColumns implements CustomConverter<SchemaBuilder, Rela
     @Override
     public void converterFor(RelationalColumn column, ConverterRegistration<SchemaBuilder> registration) {
         // The connector gives every column the JDBC type and OID of its root type: a domain over an array is an ARRAY.
-        if (column.jdbcType() == Types.ARRAY || column.nativeType() == Oid.BIT || column.nativeType() == Oid.VARBIT) {
+        if (column.jdbcType() == Types.ARRAY || column.nativeType() == Oid.BIT || column.nativeType() == Oid.VARBIT
+                || BY_NAME.contains(column.typeName())) {
             registration.register(SchemaBuilder.string().optional(), value -> text(column, value));
         }
     }

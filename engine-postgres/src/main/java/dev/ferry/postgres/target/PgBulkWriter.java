@@ -38,9 +38,9 @@ final class PgBulkWriter implements BulkWriter {
                 rowsBefore = PgTableLoads.rowsIn(conn, table.id());
             }
             PgTargetTable target = PgTargetTable.resolve(conn, table);
-            copy = new PgCopyWriter(table.id(), target.columns(), target.types());
-            copy.begin(conn, "COPY " + PgIdentifiers.quote(table.id()) + " (" + PgIdentifiers.quoteAll(table.columnNames())
-                    + ") FROM STDIN (FORMAT binary)");
+            // the columns the target generates compute themselves: the source's values for them are not written
+            copy = PgCopyWriter.of(target);
+            copy.begin(conn, "COPY " + PgIdentifiers.quote(table.id()) + " (" + target.writtenList() + ") FROM STDIN (FORMAT binary)");
         } catch (SQLException e) {
             close();
             throw connector.failure("starting the load of " + table.id() + " failed", e);

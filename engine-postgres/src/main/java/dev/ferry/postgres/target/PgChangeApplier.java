@@ -101,6 +101,8 @@ final class PgChangeApplier implements ChangeApplier {
         String truncateSql;
         String keylessDeleteSql;
         String keylessInsertSql;
+        /** The row positions a keyless statement binds, in order: the columns the target does not generate. */
+        int[] written;
         PgCopyWriter copy;
         /** Constraints beside the key that the net change could break; when any, changes apply in source order. */
         List<String> constraintsBesideKey = List.of();
@@ -345,8 +347,8 @@ final class PgChangeApplier implements ChangeApplier {
                 }
                 int[] unchanged = unchangedColumns(after);
                 if (unchanged == null) {
-                    for (int i = 0; i < after.length; i++) {
-                        upsert.setString(i + 1, PgText.format(after[i]));
+                    for (int j = 0; j < plan.written.length; j++) {
+                        upsert.setString(j + 1, PgText.format(after[plan.written[j]]));
                     }
                     runs.add(upsert);
                 } else {
@@ -355,8 +357,9 @@ final class PgChangeApplier implements ChangeApplier {
                         positions.add(Integer.toString(i));
                     }
                     partial.setString(1, positions.toString());
-                    for (int i = 0; i < after.length; i++) {
-                        partial.setString(i + 2, after[i] == Unchanged.VALUE ? null : PgText.format(after[i]));
+                    for (int j = 0; j < plan.written.length; j++) {
+                        Object v = after[plan.written[j]];
+                        partial.setString(j + 2, v == Unchanged.VALUE ? null : PgText.format(v));
                     }
                     runs.add(partial);
                     runs.partials++;
@@ -456,16 +459,16 @@ final class PgChangeApplier implements ChangeApplier {
             PreparedStatement pending = null;
             for (ChangeEvent e : events) {
                 if (e instanceof ChangeEvent.Insert i) {
-                    pending = queue(pending, insert, i.after());
+                    pending = queue(pending, insert, i.after(), plan.written);
                 } else if (e instanceof ChangeEvent.Update u) {
                     if (u.before() == null) {
                         throw new TargetException("table " + plan.schema.id() + " has no primary key and the source sent "
                                 + "no before image of an update; set REPLICA IDENTITY FULL on the source table");
                     }
-                    pending = queue(pending, delete, u.before());
-                    pending = queue(pending, insert, u.after());
+                    pending = queue(pending, delete, u.before(), plan.written);
+                    pending = queue(pending, insert, u.after(), plan.written);
                 } else if (e instanceof ChangeEvent.Delete d) {
-                    pending = queue(pending, delete, d.before());
+                    pending = queue(pending, delete, d.before(), plan.written);
                 }
             }
             if (pending != null) {
@@ -474,23 +477,24 @@ final class PgChangeApplier implements ChangeApplier {
         }
     }
 
-    private static PreparedStatement queue(PreparedStatement pending, PreparedStatement next, Object[] row) throws SQLException {
+    private static PreparedStatement queue(PreparedStatement pending, PreparedStatement next, Object[] row, int[] written)
+            throws SQLException {
         if (pending != null && pending != next) {
             pending.executeBatch();
         }
-        bind(next, row);
+        bind(next, row, written);
         next.addBatch();
         return next;
     }
 
-    private static void bind(PreparedStatement ps, Object[] row) throws SQLException {
-        for (int i = 0; i < row.length; i++) {
-            Object v = row[i];
+    private static void bind(PreparedStatement ps, Object[] row, int[] written) throws SQLException {
+        for (int j = 0; j < written.length; j++) {
+            Object v = row[written[j]];
             if (v == Unchanged.VALUE) {
                 throw new TargetException("an unchanged value arrived for a table without a primary key; "
                         + "set REPLICA IDENTITY FULL on the source table");
             }
-            ps.setString(i + 1, PgText.format(v));
+            ps.setString(j + 1, PgText.format(v));
         }
     }
 
@@ -502,9 +506,13 @@ final class PgChangeApplier implements ChangeApplier {
         plan = new Plan();
         plan.schema = schema;
         plan.target = PgTargetTable.resolve(conn, schema);
+        plan.target.requireGeneratedWhereTheSourceIs();
         String table = PgIdentifiers.quote(schema.id());
         List<String> cols = schema.columnNames();
-        String colList = PgIdentifiers.quoteAll(cols);
+        // the columns the target generates are neither written nor compared (the source sends no value for them)
+        boolean[] generated = plan.target.generated();
+        String colList = plan.target.writtenList();
+        plan.written = plan.target.written();
         plan.truncateSql = "TRUNCATE " + table;
         if (schema.hasPrimaryKey()) {
             plan.staging = PgIdentifiers.quote("ferry_stage_" + (++stagingCounter));
@@ -522,7 +530,7 @@ final class PgChangeApplier implements ChangeApplier {
             StringJoiner partialSet = new StringJoiner(", ");
             for (int i = 0; i < cols.size(); i++) {
                 String c = cols.get(i);
-                if (schema.primaryKey().contains(c)) {
+                if (schema.primaryKey().contains(c) || generated[i]) {
                     continue;
                 }
                 String q = PgIdentifiers.quote(c);
@@ -536,18 +544,18 @@ final class PgChangeApplier implements ChangeApplier {
             plan.partialUpdateSql = partialSet.length() == 0 ? "SELECT 1"
                     : "UPDATE " + table + " t SET " + partialSet + " FROM " + plan.staging + " s WHERE s." + OP
                     + " = 'U' AND s." + UNCHANGED + " IS NOT NULL AND " + keyMatch;
-            plan.copy = new PgCopyWriter(schema.id(), plan.target.columns(), plan.target.types());
+            plan.copy = PgCopyWriter.of(plan.target);
             StringJoiner values = new StringJoiner(", ");
-            for (int i = 0; i < cols.size(); i++) {
-                values.add("?::" + plan.target.castTypes()[i]);
+            for (int i : plan.written) {
+                values.add("?::" + plan.target.openTypes()[i]);
             }
             StringJoiner keyParams = new StringJoiner(" AND ");
             for (int k : schema.keyIndexes()) {
-                keyParams.add(PgIdentifiers.quote(cols.get(k)) + " = ?::" + plan.target.castTypes()[k]);
+                keyParams.add(PgIdentifiers.quote(cols.get(k)) + " = ?::" + plan.target.fullTypes()[k]);
             }
             StringJoiner fill = new StringJoiner(", ");
             for (int i = 0; i < cols.size(); i++) {
-                if (!schema.primaryKey().contains(cols.get(i))) {
+                if (!schema.primaryKey().contains(cols.get(i)) && !generated[i]) {
                     String q = PgIdentifiers.quote(cols.get(i));
                     fill.add(q + " = CASE WHEN " + (i + 1) + " = ANY(s." + UNCHANGED + ") THEN t." + q + " ELSE s." + q + " END");
                 }
@@ -570,7 +578,7 @@ final class PgChangeApplier implements ChangeApplier {
         } else {
             StringJoiner match = new StringJoiner(" AND ");
             StringJoiner params = new StringJoiner(", ");
-            for (int i = 0; i < cols.size(); i++) {
+            for (int i : plan.target.written()) {
                 PgType t = plan.target.types()[i];
                 String q = PgIdentifiers.quote(cols.get(i));
                 String cast = plan.target.fullTypes()[i];

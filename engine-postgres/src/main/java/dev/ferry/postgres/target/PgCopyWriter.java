@@ -23,14 +23,37 @@ final class PgCopyWriter {
     private final TableId table;
     private final String[] columnNames;
     private final PgType[] types;
+    private final int[] positions;
     private final ByteSink sink = new ByteSink(FLUSH_AT + 4096);
     private CopyIn copy;
     private long rows;
 
     PgCopyWriter(TableId table, String[] columnNames, PgType[] types) {
+        this(table, columnNames, types, identity(types.length));
+    }
+
+    /**
+     * A writer of the row positions {@code positions} only, in that order (the COPY's column list),
+     * {@code columnNames} and {@code types} being those of every position of the row.
+     */
+    PgCopyWriter(TableId table, String[] columnNames, PgType[] types, int[] positions) {
         this.table = table;
         this.columnNames = columnNames;
         this.types = types;
+        this.positions = positions;
+    }
+
+    /** A writer of the columns the target does not generate, in row order. */
+    static PgCopyWriter of(PgTargetTable target) {
+        return new PgCopyWriter(target.schema().id(), target.columns(), target.types(), target.written());
+    }
+
+    private static int[] identity(int n) {
+        int[] result = new int[n];
+        for (int i = 0; i < n; i++) {
+            result[i] = i;
+        }
+        return result;
     }
 
     void begin(Connection conn, String sql) throws SQLException {
@@ -42,13 +65,13 @@ final class PgCopyWriter {
 
     /** Encodes one row in the column order given at construction. */
     void writeRow(Object[] row) throws SQLException {
-        sink.writeShort((short) types.length);
+        sink.writeShort((short) positions.length);
         encodeValues(row);
         endRow();
     }
 
     private void encodeValues(Object[] row) {
-        for (int i = 0; i < types.length; i++) {
+        for (int i : positions) {
             Object v = row[i];
             if (v == null) {
                 sink.writeInt(-1);
@@ -75,7 +98,7 @@ final class PgCopyWriter {
      * positions of unchanged columns as int4[] (NULL when none).
      */
     void writeRowWith(Object[] row, char op, int[] unchanged) throws SQLException {
-        sink.writeShort((short) (types.length + 2));
+        sink.writeShort((short) (positions.length + 2));
         encodeValues(row);
         sink.writeInt(1);
         sink.writeByte(op);

@@ -130,4 +130,39 @@ class DebeziumRecordsTest {
                 .isEqualTo("0/16B3748");
         assertThat(DebeziumRecords.value(TypeKind.TEXT, Schema.OPTIONAL_INT64_SCHEMA, 4_000_000_000L)).isEqualTo("4000000000");
     }
+
+    @Test
+    @DisplayName("when a table has generated columns, which PostgreSQL does not send with changes, then the other fields "
+            + "land in their columns' places and the generated ones stay null, for the target to compute")
+    void generatedColumnsAreNotExpected() {
+        TableId id = new TableId("public", "g");
+        TableSchema table = new TableSchema(id, List.of(
+                new Column("id", LogicalType.of(TypeKind.INT32), false, "integer"),
+                new Column("c", LogicalType.of(TypeKind.INT32), true, "integer", "(a * 2)"),
+                new Column("a", LogicalType.of(TypeKind.INT32), true, "integer"),
+                new Column("u", LogicalType.of(TypeKind.TEXT), false, "text", "upper(t)"),
+                new Column("t", LogicalType.of(TypeKind.TEXT), true, "text")), List.of("id"));
+        Schema row = SchemaBuilder.struct().name("ferry.public.g.Value").optional()
+                .field("id", Schema.INT32_SCHEMA).field("a", Schema.OPTIONAL_INT32_SCHEMA).field("t", Schema.OPTIONAL_STRING_SCHEMA)
+                .build();
+        Schema source = SchemaBuilder.struct().field("schema", Schema.STRING_SCHEMA).field("table", Schema.STRING_SCHEMA)
+                .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA).build();
+        Schema envelope = SchemaBuilder.struct().field("before", row).field("after", row).field("source", source)
+                .field("op", Schema.STRING_SCHEMA).build();
+        Struct src = new Struct(source).put("schema", "public").put("table", "g").put("ts_ms", 5L);
+        Struct before = new Struct(row).put("id", 7).put("a", 0).put("t", "");
+        Struct after = new Struct(row).put("id", 7).put("a", 3).put("t", "x");
+        Struct value = new Struct(envelope).put("before", before).put("after", after).put("source", src).put("op", "u");
+        SourceRecord record = new SourceRecord(Map.of("server", "ferry"), Map.of("lsn", 10L), "ferry.public.g", envelope, value);
+        ChangeEvent.Update update = (ChangeEvent.Update) ((RecordConverter.Change) new DebeziumRecords(List.of(table), "ferry-sync")
+                .convert(record)).event();
+        assertThat(update.after()).containsExactly(7, null, 3, null, "x");
+        assertThat(update.before()).containsExactly(7, null, null, null, null);
+        // were PostgreSQL to send them, the relation would no longer be the one the task replicates
+        Schema withGenerated = SchemaBuilder.struct().field("id", Schema.INT32_SCHEMA).field("c", Schema.OPTIONAL_INT32_SCHEMA)
+                .field("a", Schema.OPTIONAL_INT32_SCHEMA).field("u", Schema.STRING_SCHEMA).field("t", Schema.OPTIONAL_STRING_SCHEMA)
+                .build();
+        assertThatThrownBy(() -> DebeziumRecords.Layout.check(table, withGenerated, null))
+                .hasMessageContaining("the columns now come as (id, c, a, u, t) where the task replicates (id, a, t); added: c, u");
+    }
 }

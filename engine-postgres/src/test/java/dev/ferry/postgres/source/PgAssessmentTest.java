@@ -93,4 +93,47 @@ class PgAssessmentTest {
                 "shop: wal_level is 'replica'; CDC needs wal_level = logical; fix: ALTER SYSTEM SET wal_level = logical, "
                         + "then restart PostgreSQL; public.m: no primary key and no REPLICA IDENTITY FULL");
     }
+
+    @Test
+    @DisplayName("when a table has generated columns, then one in the primary key fails and the others pass, saying the "
+            + "target computes them")
+    void generatedColumns() {
+        PgCatalog.Capture c = new PgCatalog.Capture(M, "public.m", false, "m_pkey", List.of("id"), false,
+                List.of(relation("m", 'd', null)));
+        TableSchema t = new TableSchema(M, List.of(new Column("id", LogicalType.of(TypeKind.INT32), false, "integer", "(a + 1)"),
+                new Column("a", LogicalType.of(TypeKind.INT32), false, "integer"),
+                new Column("c", LogicalType.of(TypeKind.INT32), true, "integer", "(a * 2)")), List.of("id"));
+        Assessment a = PgAssessment.assess(facts(170000, c), List.of(t), true);
+        assertThat(a.failureMessage()).isEqualTo("public.m.id: primary-key column id is GENERATED ALWAYS AS ((a + 1)): "
+                + "PostgreSQL sends no value of a generated column with changes, so an UPDATE or DELETE could not be matched to "
+                + "its row on the target; fix: key the table on columns that are not generated, or exclude the table from the "
+                + "table mappings (a selection rule with rule-action exclude) and load it with a full-load task");
+        assertThat(a.findings()).filteredOn(f -> f.subject().equals("public.m.c")).singleElement().satisfies(f -> {
+            assertThat(f.status()).isEqualTo(Status.PASS);
+            assertThat(f.detail()).startsWith("GENERATED ALWAYS AS ((a * 2)): PostgreSQL sends no value of a generated column "
+                    + "with changes, so the target computes it");
+        });
+        assertThat(PgAssessment.assess(facts(170000, c), List.of(t), false).failureMessage()).isNull();
+    }
+
+    @Test
+    @DisplayName("when columns are of types the change stream delivers its own way, then each selected one fails; an "
+            + "extension type named as such passes (it comes as its text), a domain over one fails")
+    void typesOfTheirOwn() {
+        PgCatalog.Capture c = new PgCatalog.Capture(M, "public.m", false, "m_pkey", List.of("id"), false,
+                List.of(relation("m", 'd', null)));
+        PgAssessment.Facts f = new PgAssessment.Facts("shop", "17.1", 170000, "logical", Map.of(M, c), Map.of(M, List.of(
+                new PgCatalog.TypedColumn("emb", "emb", "vector(3)", "vector", "vector"),
+                new PgCatalog.TypedColumn("Emb2", "\"Emb2\"", "embedding", "embedding", "vector"),
+                new PgCatalog.TypedColumn("at", "at", "point", "point", "point"),
+                new PgCatalog.TypedColumn("gone", "gone", "money", "money", "money"))));
+        Assessment a = PgAssessment.assess(f, List.of(table(M, List.of("id"), "id", "emb", "Emb2", "at")), true);
+        assertThat(a.findings()).filteredOn(x -> x.status() == Status.FAIL).extracting(Assessment.Finding::subject)
+                .containsExactly("public.m.Emb2", "public.m.at");
+        assertThat(a.failureMessage()).contains("public.m.Emb2: embedding (a domain over vector): the change stream sends it as "
+                + "a list of numbers, not as the text PostgreSQL prints").contains("fix: change the column's type on the source "
+                + "(ALTER TABLE public.m ALTER COLUMN \"Emb2\" TYPE vector), or exclude the table");
+        assertThat(PgAssessment.assess(f, List.of(table(M, List.of("id"), "id", "emb", "Emb2", "at")), false).failureMessage())
+                .isNull();
+    }
 }
