@@ -47,7 +47,7 @@ public final class RawTextColumns implements CustomConverter<SchemaBuilder, Rela
     public void converterFor(RelationalColumn column, ConverterRegistration<SchemaBuilder> registration) {
         // The connector gives every column the JDBC type and OID of its root type: a domain over an array is an ARRAY.
         if (column.jdbcType() == Types.ARRAY || column.nativeType() == Oid.BIT || column.nativeType() == Oid.VARBIT
-                || BY_NAME.contains(column.typeName())) {
+                || (column.typeName() != null && BY_NAME.contains(column.typeName()))) {
             registration.register(SchemaBuilder.string().optional(), value -> text(column, value));
         }
     }
