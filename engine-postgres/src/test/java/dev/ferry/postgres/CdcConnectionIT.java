@@ -46,6 +46,8 @@ class CdcConnectionIT {
         // IPv6 too where the machine has it (PostgreSQL starts on the addresses it can bind)
         server = new PgTestServer(Map.of("listen_addresses", "127.0.0.1,::1"));
         tls = Path.of(CdcConnectionIT.class.getResource("/tls/ca.crt").toURI()).getParent();
+        // git keeps no permissions but the executable bit, and pgjdbc refuses a client key others may read
+        Files.setPosixFilePermissions(tls.resolve("client.pk8"), PosixFilePermissions.fromString("rw-------"));
         try (Connection c = server.connect("postgres"); Statement st = c.createStatement()) {
             Path data;
             try (ResultSet rs = st.executeQuery("SHOW data_directory")) {

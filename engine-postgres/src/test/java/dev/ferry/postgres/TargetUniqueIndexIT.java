@@ -108,7 +108,7 @@ class TargetUniqueIndexIT extends EmbeddedPostgresTest {
             }
             assertThat(task.awaitFinished(Duration.ofMinutes(1))).isTrue();
             assertThat(task.status().state()).isEqualTo(TaskState.FAILED);
-            assertThat(task.status().error()).isEqualTo("applying changes to public.people failed (target postgres at "
+            assertThat(task.status().error()).startsWith("applying changes to public.people failed (target postgres at "
                     + "localhost:" + server.port() + "/" + dst + " as 'postgres'): duplicate key value violates unique "
                     + "constraint \"people_email\"; the source's changes break this constraint of the target in the order "
                     + "the source made them and at the end of the batch: the source allows what it forbids. Drop it on the "
