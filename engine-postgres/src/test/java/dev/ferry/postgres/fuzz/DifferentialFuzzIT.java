@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  */
 class DifferentialFuzzIT {
     /** CI's seeds: a few, fixed, so a red build is a change of Ferry, not of luck. Together well under two minutes. */
-    private static final long[] CI_SEEDS = {1, 2, 3, 4};
+    private static final long[] CI_SEEDS = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
 
     private static PgTestServer server;
     private static final List<String> failures = new ArrayList<>();
@@ -70,8 +70,13 @@ class DifferentialFuzzIT {
     @TestFactory
     @DisplayName("when a generated schema and DML stream go through a killed and resumed task, then the target equals the source")
     Stream<DynamicTest> seeds_() {
-        Set<Feature> features = Feature.parse(System.getProperty("ferry.fuzz.features"));
-        return LongStream.of(seeds()).mapToObj(seed -> DynamicTest.dynamicTest("seed " + Long.toUnsignedString(seed), () -> {
+        // several feature sets, separated by ';', run every seed under each (to classify failures switch by switch)
+        String spec = System.getProperty("ferry.fuzz.features", "default");
+        return Stream.of(spec.split(";")).flatMap(one -> seeds(Feature.parse(one), spec.contains(";") ? " [" + one + "]" : ""));
+    }
+
+    private Stream<DynamicTest> seeds(Set<Feature> features, String label) {
+        return LongStream.of(seeds()).mapToObj(seed -> DynamicTest.dynamicTest("seed " + Long.toUnsignedString(seed) + label, () -> {
             Scenario scenario = new Scenario(seed, features);
             long start = System.nanoTime();
             ran++;
@@ -80,9 +85,9 @@ class DifferentialFuzzIT {
                 if (o == FuzzRun.Outcome.STOPPED_ON_SCHEMA_CHANGE) {
                     stoppedOnSchemaChange++;
                 }
-                System.out.printf("fuzz seed %s: %s in %d ms%n", Long.toUnsignedString(seed), o, (System.nanoTime() - start) / 1_000_000);
+                System.out.printf("fuzz seed %s%s: %s in %d ms%n", Long.toUnsignedString(seed), label, o, (System.nanoTime() - start) / 1_000_000);
             } catch (AssertionError e) {
-                failures.add(e.getMessage().lines().limit(2).reduce((a, b) -> a + "\n" + b).orElse(""));
+                failures.add(label + " " + e.getMessage().lines().limit(2).reduce((a, b) -> a + "\n" + b).orElse(""));
                 System.out.println(e.getMessage());
                 throw e;
             }

@@ -49,7 +49,7 @@ final class FuzzRun {
     static final Duration WRITER_TIMEOUT = Duration.ofMinutes(5);
 
     /** What a run that did not fail ended in. */
-    enum Outcome { CONVERGED, STOPPED_ON_SCHEMA_CHANGE }
+    enum Outcome { CONVERGED, STOPPED_ON_SCHEMA_CHANGE, EVERY_TABLE_REFUSED }
 
     static final class Failure extends AssertionError {
         Failure(String message, Throwable cause) {
@@ -80,7 +80,9 @@ final class FuzzRun {
     Outcome run() {
         try {
             setUp();
-            startWithRefusals();
+            if (!startWithRefusals()) {
+                return Outcome.EVERY_TABLE_REFUSED;
+            }
             Outcome o = phases();
             if (o == Outcome.CONVERGED) {
                 compare();
@@ -125,7 +127,7 @@ final class FuzzRun {
                 }
             }
             if (s.snapshotTimeout) {
-                setupSql(c, "ALTER DATABASE " + src + " SET idle_in_transaction_session_timeout = '1s'");
+                setupSql(c, "ALTER DATABASE " + src + " SET idle_in_transaction_session_timeout = '100ms'");
             }
             if (s.heartbeat) {
                 setupSql(c, "CREATE TABLE fz_noise (id bigserial PRIMARY KEY, v text)");
@@ -193,8 +195,12 @@ final class FuzzRun {
      * Starts the first task. Where it refuses tables at start, the refusal must name tables whose shape calls for
      * it; each is fixed (the documented fix for keyless tables) or left out, and the task starts again.
      */
-    private void startWithRefusals() throws Exception {
+    private boolean startWithRefusals() throws Exception {
         for (int attempt = 0; attempt <= s.tables.size(); attempt++) {
+            if (excluded.size() == s.tables.size()) {
+                log.step("every table was refused at start: nothing to replicate");
+                return false;
+            }
             task = newTask();
             if (marked(task)) {
                 break;
@@ -241,6 +247,7 @@ final class FuzzRun {
                         + (t.suspect.isEmpty() ? "" : " [" + t.suspect + "]"), null);
             }
         }
+        return true;
     }
 
     // ------------------------------------------------------------------------------------------ phases
@@ -480,7 +487,9 @@ final class FuzzRun {
         StringBuilder m = new StringBuilder();
         m.append("fuzz seed ").append(seed).append(" failed: ").append(what).append('\n');
         m.append("  replay: ").append(replay).append('\n');
-        Path script = Path.of("target", "fuzz", "seed-" + seed + ".sql").toAbsolutePath();
+        String suffix = spec.equals("default") ? "" : "-" + spec.replaceAll("[^A-Za-z0-9_+-]", "_");
+        Path script = Path.of("target", "fuzz", "seed-" + seed + (suffix.length() > 60 ? suffix.substring(0, 60) : suffix) + ".sql")
+                .toAbsolutePath();
         try {
             Files.createDirectories(script.getParent());
             Files.writeString(script, "-- " + m.toString().replace("\n", "\n-- ") + "\n" + log);

@@ -68,15 +68,15 @@ final class FuzzTable {
         this.schema = schema;
         this.name = name;
         this.keyless = r.nextInt(4) == 0;
-        this.partitioned = f.contains(Feature.PARTITIONS) && r.nextInt(6) == 0;
+        this.partitioned = f.contains(Feature.PARTITIONS) && r.nextInt(4) == 0;
         this.unlogged = f.contains(Feature.UNLOGGED) && !partitioned && r.nextInt(8) == 0;
-        boolean deferrableWanted = !keyless && f.contains(Feature.DEFERRABLE_KEYS) && r.nextInt(6) == 0;
+        boolean deferrableWanted = !keyless && f.contains(Feature.DEFERRABLE_KEYS) && r.nextInt(4) == 0;
         Identity id;
         if (keyless) {
             id = r.nextInt(10) == 0 ? Identity.DEFAULT : Identity.FULL;
         } else {
             int d = r.nextInt(100);
-            if (!partitioned && f.contains(Feature.IDENTITY_INDEX) && d < 15) {
+            if (!partitioned && f.contains(Feature.IDENTITY_INDEX) && d < 30) {
                 id = Identity.INDEX;
             } else if (f.contains(Feature.DEFERRABLE_KEYS) && d >= 97) {
                 id = Identity.NOTHING;
@@ -118,6 +118,15 @@ final class FuzzTable {
         for (int i = 0; i < n; i++) {
             FuzzType t = types.value(r, keyless);
             values.add(new Column(odd(r, "c" + i + "_" + t.name()), t, r.nextInt(5) != 0, Role.VALUE, null));
+        }
+        // the switches of the keyless cases make their shape common, not a rare draw
+        if (keyless && f.contains(Feature.KEYLESS_CHAR) && r.nextBoolean()) {
+            FuzzType t = types.charType(r);
+            values.add(new Column("c" + n + "_" + t.name(), t, r.nextBoolean(), Role.VALUE, null));
+        }
+        if (keyless && f.contains(Feature.KEYLESS_TIMETZ) && r.nextBoolean()) {
+            FuzzType t = types.timetzType(r);
+            values.add(new Column("c" + (n + 1) + "_" + t.name(), t, r.nextBoolean(), Role.VALUE, null));
         }
         List<Column> all = new ArrayList<>(values);
         for (Column k : key) {

@@ -257,6 +257,18 @@ final class FuzzTypes {
         return VALUE_FAMILIES.stream().filter(f -> allowed(f, false)).map(f -> f.make().apply(r)).toList();
     }
 
+    /** A char(n) column (issue 8 case 4 puts one in keyless tables). */
+    FuzzType charType(Random r) {
+        int n = 1 + r.nextInt(10);
+        return FuzzType.of("ch", "char(" + n + ")", x -> Literals.text(x, n));
+    }
+
+    /** A timetz column (issue 8 case 5 puts one in keyless tables). */
+    FuzzType timetzType(Random r) {
+        boolean t24 = features.contains(Feature.TIME_24);
+        return FuzzType.of("timetz", "timetz", x -> Literals.timetz(x, t24)).comparedAs(null, UTC);
+    }
+
     /** A value column's type for a table with or without a key. */
     FuzzType value(Random r, boolean keyless) {
         return pick(VALUE_FAMILIES, r, keyless);

@@ -36,6 +36,8 @@ final class Scenario {
     /** The table that drops and adds a column mid-stream, and the writer's transaction number when it does; or null. */
     final FuzzTable ddlTable;
     final int ddlAt;
+    final int ddlWriter;
+    final FuzzTypes types;
     final String taskName;
 
     Scenario(long seed, Set<Feature> features) {
@@ -55,6 +57,11 @@ final class Scenario {
             };
             tables.add(new FuzzTable(r, features, types, schema, name));
         }
+        this.snapshotTimeout = features.contains(Feature.SNAPSHOT_TIMEOUT) && r.nextBoolean();
+        if (snapshotTimeout && tables.size() < 2) {
+            // tables that wait for the one load slot while the snapshot's connection sits idle
+            tables.add(new FuzzTable(r, features, types, "public", "t" + (tables.size() + 1)));
+        }
         int writers = tables.size() >= 2 && r.nextInt(4) == 0 ? 2 : 1;
         for (int w = 0; w < writers; w++) {
             owned.add(new ArrayList<>());
@@ -72,7 +79,6 @@ final class Scenario {
         for (int i = 0; i < phaseTransactions.length; i++) {
             phaseTransactions[i] = i % 2 == 1 && r.nextInt(5) == 0 ? 0 : 3 + r.nextInt(25);
         }
-        this.snapshotTimeout = features.contains(Feature.SNAPSHOT_TIMEOUT) && r.nextInt(3) == 0;
         boolean bulk = tables.stream().anyMatch(t -> t.bulkRows > 0);
         this.maxParallelTables = snapshotTimeout ? 1 : 1 + r.nextInt(4);
         int[] batches = {1, 7, 50, 500, 0};
@@ -101,14 +107,12 @@ final class Scenario {
             this.ddlAt = -1;
             this.ddlWriter = -1;
         }
-        if (snapshotTimeout && !bulk) {
+        if (snapshotTimeout) {
             // a table large enough that the others wait for the load slot longer than the timeout
-            tables.get(0).forceBulk(30_000);
+            tables.get(0).forceBulk(60_000);
         }
     }
 
-    final int ddlWriter;
-    final FuzzTypes types;
 
     long writerSeed(int w) {
         return seed * 1_000_003L + 17 * (w + 1);
@@ -124,7 +128,7 @@ final class Scenario {
         j.add("writers " + owned.size() + ", kills " + kills + " after " + killDelaysMillis + " ms, transactions per phase "
                 + java.util.Arrays.toString(phaseTransactions));
         j.add("maxParallelTables " + maxParallelTables + ", cdcBatchSize " + cdcBatchSize + ", BatchSplitSize " + applyMaxChanges
-                + ", BatchApplyTimeout " + applyTimeoutMillis + " ms, " + prepMode + (snapshotTimeout ? ", idle_in_transaction_session_timeout 1s" : "")
+                + ", BatchApplyTimeout " + applyTimeoutMillis + " ms, " + prepMode + (snapshotTimeout ? ", idle_in_transaction_session_timeout 100ms" : "")
                 + (heartbeat ? ", heartbeat check" : ""));
         if (ddlTable != null) {
             j.add("drop + add column on " + ddlTable.q() + " at transaction " + ddlAt + " of writer " + ddlWriter);
