@@ -16,6 +16,20 @@ public interface RecordConverter {
      */
     Result convert(SourceRecord record);
 
+    /**
+     * The value of {@code field} in {@code struct} as the connector wrote it. Kafka Connect's
+     * {@code Struct.get(Field)} puts the schema's default in place of a null, and the connectors give
+     * a column with a DEFAULT that default in its schema: a NULL the application wrote into such a
+     * column would arrive as the default. Only fields with a default pay for the second lookup.
+     */
+    static Object valueOf(org.apache.kafka.connect.data.Struct struct, org.apache.kafka.connect.data.Field field) {
+        Object v = struct.get(field);
+        if (v != null && field.schema().defaultValue() != null) {
+            return struct.getWithoutDefault(field.name());
+        }
+        return v;
+    }
+
     /** The bytes of a connector value that is a {@code byte[]} or a {@code ByteBuffer}. */
     static byte[] bytes(Object v) {
         if (v instanceof byte[] b) {

@@ -163,7 +163,7 @@ final class SqlServerRecords implements RecordConverter {
             Field f = fields.get(order.fields()[i]);
             Column c = schema.columns().get(i);
             try {
-                row[i] = value(c.type(), f.schema(), struct.get(f));
+                row[i] = value(c.type(), f.schema(), RecordConverter.valueOf(struct, f));
             } catch (RuntimeException e) {
                 throw new SourceException("table " + schema.id() + ", column " + c.name() + ": " + e.getMessage(), e);
             }

@@ -171,7 +171,7 @@ final class DebeziumRecords implements RecordConverter {
     /** One column's value, with a failure naming the table and column. */
     private static Object column(TableSchema schema, Column c, Field f, Struct struct) {
         try {
-            return value(c.type().kind(), f.schema(), struct.get(f));
+            return value(c.type().kind(), f.schema(), RecordConverter.valueOf(struct, f));
         } catch (RuntimeException e) {
             throw new SourceException("table " + schema.id() + ", column " + c.name() + ": " + e.getMessage(), e);
         }
