@@ -11,39 +11,29 @@ import java.util.Set;
  * every switch on, {@code =+ARRAYS,-PARTITIONS} changes the defaults one by one.
  */
 enum Feature {
-    // The shapes of issue 8's numbered cases. Each is off while its case is open on this branch; the fix of the case
-    // flips its default (and the fuzz run with it on must be green before it does).
+    // The shapes of issue 8's numbered cases, on by default since their fixes landed.
 
     /** Issue 8 case 1: REPLICA IDENTITY USING INDEX on keyed tables (updates of the indexed column, deletes). */
-    // TODO(issue 8 case 1): on once the key is resolved from the replica identity (or the shape refused at start).
-    IDENTITY_INDEX(false),
+    IDENTITY_INDEX(true),
     /** Issue 8 case 2: deferrable primary keys (DEFAULT identity: refused; FULL: {@code SET id = id + 1}) and NOTHING. */
-    // TODO(issue 8 case 2): on once such tables are refused at start (or applied in source order).
-    DEFERRABLE_KEYS(false),
+    DEFERRABLE_KEYS(true),
     /** Issue 8 case 3: arrays of other element types than integer, bigint, smallint, numeric(p,s), text, char, uuid, jsonb. */
-    // TODO(issue 8 case 3): on once array elements are converted like scalars (or the types refused at start).
-    ARRAYS(false),
+    ARRAYS(true),
     /** Issue 8 case 4: char(n) columns in keyless tables (common when on). */
-    // TODO(issue 8 case 4): on once casts carry the type modifier.
-    KEYLESS_CHAR(false),
+    KEYLESS_CHAR(true),
     /** Issue 8 case 5: timetz columns in keyless tables (common when on). */
-    // TODO(issue 8 case 5): on once keyless timetz compares by instant (or is refused under CDC).
-    KEYLESS_TIMETZ(false),
+    KEYLESS_TIMETZ(true),
     /** Issue 8 case 6: the slot's confirmed position advances while the replicated tables are quiet (waits ferry.fuzz.heartbeatSeconds, 30). */
-    // TODO(issue 8 case 6): on once heartbeats advance the slot.
+    // Fixed; off by default only for time: each run with it waits ferry.fuzz.heartbeatSeconds (SlotProgressIT covers it in CI).
     HEARTBEAT(false),
     /** Issue 8 case 7: idle_in_transaction_session_timeout of 100 ms on the source while tables wait for the one load slot. */
-    // TODO(issue 8 case 7): on once Ferry's source connections disable the timeouts.
-    SNAPSHOT_TIMEOUT(false),
+    SNAPSHOT_TIMEOUT(true),
     /** Issue 8 case 8: DROP COLUMN + ADD COLUMN during CDC: the task must stop naming the table (or replicate it). */
-    // TODO(issue 8 case 8): on once a changed relation (names and types) stops the task.
-    DROP_ADD_COLUMN(false),
+    DROP_ADD_COLUMN(true),
     /** Issue 8 case 9: partitioned tables (rows moving between partitions, a partition with another column order). */
-    // TODO(issue 8 case 9): on once partitioned tables replicate through their root.
-    PARTITIONS(false),
+    PARTITIONS(true),
     /** Issue 8 case 10: a unique index the user added on the target, with swaps through a temporary value. */
-    // TODO(issue 8 case 10): on once tables with target unique indexes apply through valid intermediate states.
-    TARGET_UNIQUE(false),
+    TARGET_UNIQUE(true),
 
     // Defects the fuzzer found that issue 8 does not list: off until fixed, each with a repro in the fuzz commit's note.
 
@@ -52,7 +42,7 @@ enum Feature {
     /** New: a domain over an enum anywhere in the source database stops CDC at start (NullPointerException in Debezium's TypeRegistry). */
     DOMAIN_OVER_ENUM(false),
     /** New: a NULL written into a column that has a DEFAULT arrives on the CDC path as the default (Kafka Connect's Struct.get). */
-    COLUMN_DEFAULTS(false),
+    COLUMN_DEFAULTS(true),
     /** New: money, bit(n), varbit, point, box and hstore arrive on the CDC path in Debezium's form, not PostgreSQL's text. */
     TEXT_TYPES_CDC(false),
     /** New: a double quote in a schema or table name stops CDC (Debezium's TableIdParser: Unexpected input). */
@@ -68,7 +58,7 @@ enum Feature {
      */
     INTERVAL_MICROS(false),
     /** New: stored generated columns: pgoutput (PostgreSQL 17) does not send them, and CDC stops with "schema changes are not replicated". */
-    GENERATED_COLUMNS(false),
+    GENERATED_COLUMNS(true),
 
     /** Unlogged tables: no WAL, so no CDC; Ferry refuses them at start (PostgreSQL refuses them in a publication). */
     UNLOGGED(true);
