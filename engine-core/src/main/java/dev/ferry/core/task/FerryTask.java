@@ -479,8 +479,9 @@ public final class FerryTask implements AutoCloseable {
                 state = TaskState.STOPPED;
                 LOG.info("task {}: stopped{}", name, aborted ? " (aborted)" : "");
             } else {
-                state = TaskState.FAILED;
+                // the error before the state: a caller that sees FAILED reads the error next (leftOnTheSource asks the source)
                 error = FerryException.describe(t) + leftOnTheSource();
+                state = TaskState.FAILED;
                 LOG.error("task {}: failed: {}", name, error);
                 LOG.debug("task {}: failure detail", name, t);
             }

@@ -412,6 +412,12 @@ final class FuzzWriter {
         }
         Column drop = values.get(r.nextInt(values.size()));
         int variant = r.nextInt(3);
+        if (variant == 2 && drop == t.columns.get(t.columns.size() - 1)) {
+            // The last column dropped and added again with its name and type looks the same in the stream (pgoutput
+            // sends names and types, not attnums): the one schema change Ferry cannot see, documented in
+            // docs/postgres.md ("Schema changes"). Seed 1020 of the on-demand run found it; another name is generated.
+            variant = 0;
+        }
         FuzzType type = variant == 2 ? drop.type : types.value(r, t.keyless);
         String name = variant == 0 ? drop.name + "_new" : drop.name;
         log.add(id, "BEGIN");
