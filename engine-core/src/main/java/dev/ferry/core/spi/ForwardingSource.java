@@ -38,6 +38,11 @@ public abstract class ForwardingSource implements Source {
     }
 
     @Override
+    public BulkReader openBulkReader(TableSchema table, KeyRange range, dev.ferry.core.mapping.SourceFilter filter) {
+        return delegate.openBulkReader(table, range, filter);
+    }
+
+    @Override
     public ChangeStream openChangeStream(String taskName, List<TableSchema> tables, SourcePosition from, BatchLimits limits) {
         return delegate.openChangeStream(taskName, tables, from, limits);
     }

@@ -62,6 +62,36 @@ public interface Source extends AutoCloseable {
     BulkReader openBulkReader(TableSchema table, KeyRange range);
 
     /**
+     * Opens a reader like {@link #openBulkReader(TableSchema, KeyRange)} of only the rows that pass
+     * {@code filter} (the table mappings' source filters). A source that can push the filter into
+     * its query does so; the default reads every row and drops those that do not pass.
+     */
+    default BulkReader openBulkReader(TableSchema table, KeyRange range, dev.ferry.core.mapping.SourceFilter filter) {
+        BulkReader reader = openBulkReader(table, range);
+        if (filter.isNone()) {
+            return reader;
+        }
+        return new BulkReader() {
+            @Override
+            public long read(RowSink sink) throws InterruptedException {
+                long[] passed = {0};
+                reader.read(row -> {
+                    if (filter.matches(row)) {
+                        passed[0]++;
+                        sink.accept(row);
+                    }
+                });
+                return passed[0];
+            }
+
+            @Override
+            public void close() {
+                reader.close();
+            }
+        };
+    }
+
+    /**
      * Opens the stream of changes to {@code tables} committed after {@code from}.
      *
      * @param from   a position from {@link CdcMark#position()} or a target checkpoint; never null

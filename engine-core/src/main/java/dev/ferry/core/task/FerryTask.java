@@ -5,6 +5,8 @@ import dev.ferry.core.Endpoints;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.SourceException;
 import dev.ferry.core.TargetException;
+import dev.ferry.core.mapping.MappedSource;
+import dev.ferry.core.mapping.MappedTable;
 import dev.ferry.core.mapping.TableMappings;
 import dev.ferry.core.model.ChangeEvent;
 import dev.ferry.core.model.SourcePosition;
@@ -76,6 +78,8 @@ public final class FerryTask implements AutoCloseable {
     private final EndpointConfig targetConfig;
     private final MigrationType migrationType;
     private final TableMappings mappings;
+    /** The source seen through the mappings, set once the catalog is read (before any reader or stream opens). */
+    private MappedSource mapped;
     private final TaskSettings settings;
     private final List<TaskListener> listeners;
     private final boolean reload;
@@ -336,9 +340,18 @@ public final class FerryTask implements AutoCloseable {
                 target.resetCheckpoint(name);
             }
             List<TableSchema> catalog = source.discover();
-            List<TableSchema> tables = mappings.select(catalog);
-            if (tables.isEmpty()) {
+            List<MappedTable> mappedTables = mappings.plan(catalog);
+            if (mappedTables.isEmpty()) {
                 throw new ConfigurationException("table mappings select none of the source's " + catalog.size() + " tables");
+            }
+            // from here on the task deals in target tables; the mapped source reads, filters and transforms
+            mapped = new MappedSource(source, mappedTables);
+            List<TableSchema> tables = new ArrayList<>(mappedTables.size());
+            for (MappedTable m : mappedTables) {
+                tables.add(m.target());
+                if (!m.source().id().equals(m.target().id())) {
+                    LOG.info("task {}: source table {} goes to target table {}", name, m.source().id(), m.target().id());
+                }
             }
             for (TableSchema t : tables) {
                 counters.put(t.id(), new TableCounters(t.id(), t.estimatedRows()));
@@ -388,13 +401,13 @@ public final class FerryTask implements AutoCloseable {
                 if (!added.isEmpty()) {
                     LOG.info("task {}: table(s) {} {}: loading them while CDC goes on for the others", name, ids(added),
                             resumeCdc ? "were selected after the task started" : "were not loaded when the full load stopped");
-                    addedMark = opened(source.markAddedTables(name, added));
+                    addedMark = opened(mapped.markAddedTables(name, added));
                     LOG.info("task {}: changes of the added table(s) start after {} ({})", name, addedMark.position().describe(),
                             addedMark.consistentSnapshot() ? "their load reads that exact snapshot"
                                     : "changes during their load are replayed");
                 }
             } else if (migrationType == MigrationType.CDC) {
-                CdcMark mark = opened(source.markCdcStart(name, tables));
+                CdcMark mark = opened(mapped.markCdcStart(name, tables));
                 try {
                     from = mark.position();
                 } finally {
@@ -435,7 +448,7 @@ public final class FerryTask implements AutoCloseable {
                     }
                 }
                 from = null;
-                CdcMark mark = migrationType.cdc() ? opened(source.markCdcStart(name, tables)) : null;
+                CdcMark mark = migrationType.cdc() ? opened(mapped.markCdcStart(name, tables)) : null;
                 try {
                     if (mark != null) {
                         captureHeld = true;
@@ -568,7 +581,7 @@ public final class FerryTask implements AutoCloseable {
             BulkReader reader = null;
             BulkWriter writer = null;
             try {
-                reader = opened(source.openBulkReader(table, null));
+                reader = opened(mapped.openBulkReader(table, null));
                 writer = opened(target.openBulkWriter(name, table, position));
                 written = RowPipe.run(table.id(), reader, writer, c.fullLoadRows, (what, body) -> {
                     Thread t = newWorker(what, () -> {
@@ -626,7 +639,7 @@ public final class FerryTask implements AutoCloseable {
         AddedLoad adding = null;
         ChangeStream stream = null;
         try {
-            stream = opened(source.openChangeStream(name, tables, from, limits));
+            stream = opened(mapped.openChangeStream(name, tables, from, limits));
             captureHeld = true;
             applier = opened(target.openChangeApplier(name, tables));
             if (!added.isEmpty()) {
