@@ -73,7 +73,8 @@ public final class MappedSource extends ForwardingSource {
     @Override
     public BulkReader openBulkReader(TableSchema table, KeyRange range) {
         MappedTable m = mapping(table.id());
-        BulkReader reader = delegate.openBulkReader(m.source(), range, m.filter());
+        BulkReader reader = m.filter().isNone() ? delegate.openBulkReader(m.source(), range)
+                : delegate.openBulkReader(m.source(), range, m.filter());
         if (m.transform().isIdentity()) {
             return reader;
         }

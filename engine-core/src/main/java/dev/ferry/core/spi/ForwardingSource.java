@@ -8,7 +8,9 @@ import java.util.Objects;
 
 /**
  * A {@link Source} that passes every call to another one; extend it to watch or alter a few calls
- * (to record a change stream, to stop at a chosen point in a test).
+ * (to record a change stream, to stop at a chosen point in a test). A filtered read goes through
+ * {@link #openBulkReader(TableSchema, KeyRange)} and is filtered in memory (the interface's
+ * default), so that an override of that method sees every read.
  */
 public abstract class ForwardingSource implements Source {
     protected final Source delegate;
@@ -35,11 +37,6 @@ public abstract class ForwardingSource implements Source {
     @Override
     public BulkReader openBulkReader(TableSchema table, KeyRange range) {
         return delegate.openBulkReader(table, range);
-    }
-
-    @Override
-    public BulkReader openBulkReader(TableSchema table, KeyRange range, dev.ferry.core.mapping.SourceFilter filter) {
-        return delegate.openBulkReader(table, range, filter);
     }
 
     @Override
