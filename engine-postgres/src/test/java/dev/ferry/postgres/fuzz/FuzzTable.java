@@ -64,13 +64,15 @@ final class FuzzTable {
     /** Set once the workload dropped and added a column: the task must stop naming the table (or converge). */
     volatile boolean ddlDone;
 
-    FuzzTable(Random r, java.util.Set<Feature> f, FuzzTypes types, String schema, String name) {
+    FuzzTable(Random r, java.util.Set<Feature> f, FuzzTypes types, String schema, String name, boolean first) {
         this.schema = schema;
         this.name = name;
-        this.keyless = r.nextInt(4) == 0;
+        // the switches of the keyless cases make keyless tables common: the first one of each scenario, half of the others
+        boolean keylessCase = f.contains(Feature.KEYLESS_CHAR) || f.contains(Feature.KEYLESS_TIMETZ);
+        this.keyless = r.nextInt(keylessCase ? 2 : 4) == 0 || keylessCase && first;
         this.partitioned = f.contains(Feature.PARTITIONS) && r.nextInt(4) == 0;
         this.unlogged = f.contains(Feature.UNLOGGED) && !partitioned && r.nextInt(8) == 0;
-        boolean deferrableWanted = !keyless && f.contains(Feature.DEFERRABLE_KEYS) && r.nextInt(4) == 0;
+        boolean deferrableWanted = !keyless && f.contains(Feature.DEFERRABLE_KEYS) && r.nextBoolean();
         Identity id;
         if (keyless) {
             id = r.nextInt(10) == 0 ? Identity.DEFAULT : Identity.FULL;
@@ -78,7 +80,7 @@ final class FuzzTable {
             int d = r.nextInt(100);
             if (!partitioned && f.contains(Feature.IDENTITY_INDEX) && d < 30) {
                 id = Identity.INDEX;
-            } else if (f.contains(Feature.DEFERRABLE_KEYS) && d >= 97) {
+            } else if (f.contains(Feature.DEFERRABLE_KEYS) && d >= 94) {
                 id = Identity.NOTHING;
             } else if (d < 55) {
                 id = Identity.FULL;
@@ -120,11 +122,11 @@ final class FuzzTable {
             values.add(new Column(odd(r, "c" + i + "_" + t.name()), t, r.nextInt(5) != 0, Role.VALUE, null));
         }
         // the switches of the keyless cases make their shape common, not a rare draw
-        if (keyless && f.contains(Feature.KEYLESS_CHAR) && r.nextBoolean()) {
+        if (keyless && f.contains(Feature.KEYLESS_CHAR)) {
             FuzzType t = types.charType(r);
             values.add(new Column("c" + n + "_" + t.name(), t, r.nextBoolean(), Role.VALUE, null));
         }
-        if (keyless && f.contains(Feature.KEYLESS_TIMETZ) && r.nextBoolean()) {
+        if (keyless && f.contains(Feature.KEYLESS_TIMETZ)) {
             FuzzType t = types.timetzType(r);
             values.add(new Column("c" + (n + 1) + "_" + t.name(), t, r.nextBoolean(), Role.VALUE, null));
         }
