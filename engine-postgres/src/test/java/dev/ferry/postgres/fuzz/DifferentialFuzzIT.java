@@ -25,8 +25,18 @@ import java.util.stream.Stream;
  *
  * <p>Properties: {@code ferry.fuzz.seed=N} runs seed N only; {@code ferry.fuzz.seeds=K} runs K seeds
  * from {@code ferry.fuzz.start} (default 1000); without either, CI's fixed seeds run.
- * {@code ferry.fuzz.features} picks the switches ({@code all}, {@code none}, {@code +ARRAYS,-HEARTBEAT}, ...).
- * A failing seed prints the command that replays it and writes {@code target/fuzz/seed-N.sql}.
+ * {@code ferry.fuzz.features} picks the switches ({@code all}, {@code none}, {@code +ARRAYS,-UNLOGGED}, ...);
+ * several sets separated by {@code ;} run every seed under each. {@code ferry.fuzz.keep=true} writes the
+ * script of passing seeds too; {@code ferry.fuzz.heartbeatSeconds} (30) bounds the heartbeat check.
+ * A failing seed prints the command that replays it and writes {@code target/fuzz/seed-N[-features].sql}
+ * (DDL, rows, every statement the writers ran, the task's starts, kills and refusals); the run ends
+ * with a summary in {@code target/fuzz/summary.txt}. The same seed and features replay the same
+ * schema, rows and statements; only the moment of a kill within its phase depends on timing.
+ *
+ * <pre>
+ * mvn -B -o -pl engine-postgres -am test -Dtest=DifferentialFuzzIT -Dsurefire.failIfNoSpecifiedTests=false \
+ *     -Dferry.fuzz.seeds=500 [-Dferry.fuzz.start=1000] [-Dferry.fuzz.features=all]
+ * </pre>
  */
 class DifferentialFuzzIT {
     /** CI's seeds: a few, fixed, so a red build is a change of Ferry, not of luck. Together well under two minutes. */
