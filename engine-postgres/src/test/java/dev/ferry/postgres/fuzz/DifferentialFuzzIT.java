@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * the middle; then the target must hold what the source holds, row by row, or the task must have
  * refused the shapes it refuses by design.
  *
- * <p>Properties: {@code ferry.fuzz.seed=N} runs seed N only; {@code ferry.fuzz.seeds=K} runs K seeds
+ * <p>Properties: {@code ferry.fuzz.seed=N} runs seed N only (or a comma list); {@code ferry.fuzz.seeds=K} runs K seeds
  * from {@code ferry.fuzz.start} (default 1000); without either, CI's fixed seeds run.
  * {@code ferry.fuzz.features} picks the switches ({@code all}, {@code none}, {@code +ARRAYS,-UNLOGGED}, ...);
  * several sets separated by {@code ;} run every seed under each. {@code ferry.fuzz.keep=true} writes the
@@ -67,7 +67,7 @@ class DifferentialFuzzIT {
     static long[] seeds() {
         String one = System.getProperty("ferry.fuzz.seed");
         if (one != null && !one.isBlank()) {
-            return new long[] {Long.parseUnsignedLong(one.trim())};
+            return java.util.Arrays.stream(one.split(",")).mapToLong(x -> Long.parseUnsignedLong(x.trim())).toArray();
         }
         String many = System.getProperty("ferry.fuzz.seeds");
         if (many != null && !many.isBlank()) {

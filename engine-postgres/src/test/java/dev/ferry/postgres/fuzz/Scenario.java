@@ -100,7 +100,9 @@ final class Scenario {
                 total += phaseTransactions[i];
             }
             this.ddlTable = t;
-            this.ddlAt = r.nextInt(Math.max(1, total));
+            // half the time in the last phase, after the last restart: the task that saw the old columns meets the new
+            int last = phaseTransactions[phaseTransactions.length - 1];
+            this.ddlAt = r.nextBoolean() && last > 1 ? total - last + r.nextInt(last - 1) : r.nextInt(Math.max(1, total));
             this.ddlWriter = w;
         } else {
             this.ddlTable = null;
