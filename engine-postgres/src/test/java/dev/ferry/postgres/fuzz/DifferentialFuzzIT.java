@@ -23,10 +23,20 @@ import java.util.stream.Stream;
  * the middle; then the target must hold what the source holds, row by row, or the task must have
  * refused the shapes it refuses by design.
  *
- * <p>Properties: {@code ferry.fuzz.seed=N} runs seed N only; {@code ferry.fuzz.seeds=K} runs K seeds
+ * <p>Properties: {@code ferry.fuzz.seed=N} runs seed N only (or a comma list); {@code ferry.fuzz.seeds=K} runs K seeds
  * from {@code ferry.fuzz.start} (default 1000); without either, CI's fixed seeds run.
- * {@code ferry.fuzz.features} picks the switches ({@code all}, {@code none}, {@code +ARRAYS,-HEARTBEAT}, ...).
- * A failing seed prints the command that replays it and writes {@code target/fuzz/seed-N.sql}.
+ * {@code ferry.fuzz.features} picks the switches ({@code all}, {@code none}, {@code +ARRAYS,-UNLOGGED}, ...);
+ * several sets separated by {@code ;} run every seed under each. {@code ferry.fuzz.keep=true} writes the
+ * script of passing seeds too; {@code ferry.fuzz.heartbeatSeconds} (30) bounds the heartbeat check.
+ * A failing seed prints the command that replays it and writes {@code target/fuzz/seed-N[-features].sql}
+ * (DDL, rows, every statement the writers ran, the task's starts, kills and refusals); the run ends
+ * with a summary in {@code target/fuzz/summary.txt}. The same seed and features replay the same
+ * schema, rows and statements; only the moment of a kill within its phase depends on timing.
+ *
+ * <pre>
+ * mvn -B -o -pl engine-postgres -am test -Dtest=DifferentialFuzzIT -Dsurefire.failIfNoSpecifiedTests=false \
+ *     -Dferry.fuzz.seeds=500 [-Dferry.fuzz.start=1000] [-Dferry.fuzz.features=all]
+ * </pre>
  */
 class DifferentialFuzzIT {
     /** CI's seeds: a few, fixed, so a red build is a change of Ferry, not of luck. Together well under two minutes. */
@@ -57,7 +67,7 @@ class DifferentialFuzzIT {
     static long[] seeds() {
         String one = System.getProperty("ferry.fuzz.seed");
         if (one != null && !one.isBlank()) {
-            return new long[] {Long.parseUnsignedLong(one.trim())};
+            return java.util.Arrays.stream(one.split(",")).mapToLong(x -> Long.parseUnsignedLong(x.trim())).toArray();
         }
         String many = System.getProperty("ferry.fuzz.seeds");
         if (many != null && !many.isBlank()) {

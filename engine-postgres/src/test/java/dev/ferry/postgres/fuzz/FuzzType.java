@@ -19,9 +19,10 @@ import java.util.function.UnaryOperator;
  * @param normal   the comparison form of a value where the CDC path keeps the value but not its form
  *                 (documented in docs/postgres.md: unconstrained numeric scale, timetz offset)
  * @param array    an array type
+ * @param feature  the switch the type needs, or null
  */
 record FuzzType(String name, String ddl, Function<Random, String> values, UnaryOperator<String> big, Key key,
-                String castTo, UnaryOperator<String> normal, boolean array) {
+                String castTo, UnaryOperator<String> normal, boolean array, Feature feature) {
 
     /** Fresh key values from a counter: fresh(n) differ for different n and grow with n. */
     record Key(UnaryOperator<String> fresh, java.util.function.BinaryOperator<String> shiftBy) {
@@ -42,23 +43,27 @@ record FuzzType(String name, String ddl, Function<Random, String> values, UnaryO
     }
 
     static FuzzType of(String name, String ddl, Function<Random, String> values) {
-        return new FuzzType(name, ddl, values, null, null, null, null, false);
+        return new FuzzType(name, ddl, values, null, null, null, null, false, null);
     }
 
     FuzzType withBig(UnaryOperator<String> b) {
-        return new FuzzType(name, ddl, values, b, key, castTo, normal, array);
+        return new FuzzType(name, ddl, values, b, key, castTo, normal, array, feature);
     }
 
     FuzzType withKey(Key k) {
-        return new FuzzType(name, ddl, values, big, k, castTo, normal, array);
+        return new FuzzType(name, ddl, values, big, k, castTo, normal, array, feature);
     }
 
     FuzzType comparedAs(String cast, UnaryOperator<String> n) {
-        return new FuzzType(name, ddl, values, big, key, cast, n, array);
+        return new FuzzType(name, ddl, values, big, key, cast, n, array, feature);
     }
 
     FuzzType asArray() {
-        return new FuzzType(name, ddl, values, big, key, castTo, normal, true);
+        return new FuzzType(name, ddl, values, big, key, castTo, normal, true, feature);
+    }
+
+    FuzzType needing(Feature f) {
+        return new FuzzType(name, ddl, values, big, key, castTo, normal, array, f);
     }
 
     /** The expression a comparison selects for column {@code col} (quoted), the same on both sides. */

@@ -246,7 +246,8 @@ final class FuzzTypes {
         for (Family f : ok) {
             x -= f.weight();
             if (x < 0) {
-                return f.make().apply(r);
+                FuzzType t = f.make().apply(r);
+                return f.feature() == null ? t : t.needing(f.feature());
             }
         }
         throw new AssertionError();

@@ -263,7 +263,7 @@ final class FuzzWriter {
             exec("UPDATE " + q + " SET " + assignments(set) + " WHERE " + where(t, a));
         } else if (d < 62 && count >= 2) {
             swap(t, a);
-        } else if (d < 64 && t.key().get(0).type.key().shiftable() && count <= 500) {
+        } else if ((d < 64 || t.deferrable && d < 70) && t.key().get(0).type.key().shiftable() && count <= 500) {
             shift(t);
         } else if (d < 74) {
             exec("DELETE FROM " + q + " WHERE " + where(t, a));

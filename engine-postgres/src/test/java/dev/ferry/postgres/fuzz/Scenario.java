@@ -55,12 +55,12 @@ final class Scenario {
                 case 1 -> quotes ? "t" + i + " \"quoted\"" : "t" + i + " spaced";
                 default -> "t" + i;
             };
-            tables.add(new FuzzTable(r, features, types, schema, name));
+            tables.add(new FuzzTable(r, features, types, schema, name, i == 1));
         }
         this.snapshotTimeout = features.contains(Feature.SNAPSHOT_TIMEOUT) && r.nextBoolean();
         if (snapshotTimeout && tables.size() < 2) {
             // tables that wait for the one load slot while the snapshot's connection sits idle
-            tables.add(new FuzzTable(r, features, types, "public", "t" + (tables.size() + 1)));
+            tables.add(new FuzzTable(r, features, types, "public", "t" + (tables.size() + 1), false));
         }
         int writers = tables.size() >= 2 && r.nextInt(4) == 0 ? 2 : 1;
         for (int w = 0; w < writers; w++) {
@@ -88,8 +88,8 @@ final class Scenario {
         this.applyMaxChanges = applies[r.nextInt(applies.length)];
         this.applyTimeoutMillis = r.nextBoolean() ? 200 : 1000;
         this.prepMode = r.nextInt(4) == 0 ? TargetTablePrepMode.TRUNCATE_BEFORE_LOAD : TargetTablePrepMode.DROP_AND_CREATE;
-        this.heartbeat = features.contains(Feature.HEARTBEAT) && r.nextInt(3) == 0;
-        if (features.contains(Feature.DROP_ADD_COLUMN) && r.nextInt(3) == 0) {
+        this.heartbeat = features.contains(Feature.HEARTBEAT) && r.nextBoolean();
+        if (features.contains(Feature.DROP_ADD_COLUMN) && r.nextInt(3) != 0) {
             FuzzTable t = tables.get(r.nextInt(tables.size()));
             int w = 0;
             while (!owned.get(w).contains(t)) {
@@ -100,7 +100,9 @@ final class Scenario {
                 total += phaseTransactions[i];
             }
             this.ddlTable = t;
-            this.ddlAt = r.nextInt(Math.max(1, total));
+            // half the time in the last phase, after the last restart: the task that saw the old columns meets the new
+            int last = phaseTransactions[phaseTransactions.length - 1];
+            this.ddlAt = r.nextBoolean() && last > 1 ? total - last + r.nextInt(last - 1) : r.nextInt(Math.max(1, total));
             this.ddlWriter = w;
         } else {
             this.ddlTable = null;
