@@ -102,6 +102,9 @@ final class DmsImport {
             yaml.append("taskSettings: ").append(scalar(task.id() + "-settings.json")).append('\n');
             try {
                 TaskSettings.parse(settings, task.id() + "-settings.json");
+                // TaskSettings names the keys it ignores in its own warning; one wording, in one place
+                notes.add(new Note(false, "taskSettings: the keys Ferry does not use, if any, are named by the warning "
+                        + "'task settings " + task.id() + "-settings.json: not used by Ferry, ignored: ...' (also at each ferry run)"));
             } catch (ConfigurationException e) {
                 for (String p : e.problems()) {
                     notes.add(new Note(true, "taskSettings: Ferry refuses it: " + p));
@@ -119,6 +122,7 @@ final class DmsImport {
         for (Map.Entry<String, String> e : task.notCarried().entrySet()) {
             notes.add(new Note(false, "task " + e.getKey() + " = " + e.getValue() + ": not used by Ferry"));
         }
+        notes.sort(java.util.Comparator.comparing(n -> !n.blocking())); // what to edit first; stable otherwise
         return new Imported(task.id(), yaml.toString(), mappings, settings, passwords, List.copyOf(notes),
                 type.dmsName() + ", " + from + " -> " + to);
     }

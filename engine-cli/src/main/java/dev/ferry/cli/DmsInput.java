@@ -85,18 +85,14 @@ final class DmsInput {
         List<Endpoint> endpoints = new ArrayList<>();
         Format format;
         String name = tasksFile.toString();
-        if (root.has("ReplicationTasks") || root.has("ReplicationTask")) {
+        if (root.has("ReplicationTasks")) {
             format = Format.AWS_CLI;
-            JsonNode list = root.has("ReplicationTasks") ? root.get("ReplicationTasks") : null;
-            if (list != null && !list.isArray()) {
+            JsonNode list = root.get("ReplicationTasks");
+            if (!list.isArray()) {
                 throw new ConfigurationException(name + ": $.ReplicationTasks must be an array, was " + kind(list));
             }
-            if (list != null) {
-                for (int i = 0; i < list.size(); i++) {
-                    tasks.add(awsTask(list.get(i), name, "$.ReplicationTasks[" + i + "]"));
-                }
-            } else {
-                tasks.add(awsTask(root.get("ReplicationTask"), name, "$.ReplicationTask"));
+            for (int i = 0; i < list.size(); i++) {
+                tasks.add(awsTask(list.get(i), name, "$.ReplicationTasks[" + i + "]"));
             }
             if (tasks.isEmpty()) {
                 throw new ConfigurationException(name + ": $.ReplicationTasks is empty: no replication task to import");
@@ -131,17 +127,13 @@ final class DmsInput {
         JsonNode root = readJson(file);
         String name = file.toString();
         List<Endpoint> endpoints = new ArrayList<>();
-        if (root.has("Endpoints") || root.has("Endpoint")) {
+        if (root.has("Endpoints")) {
             JsonNode list = root.get("Endpoints");
-            if (list != null && !list.isArray()) {
+            if (!list.isArray()) {
                 throw new ConfigurationException(name + ": $.Endpoints must be an array, was " + kind(list));
             }
-            if (list != null) {
-                for (int i = 0; i < list.size(); i++) {
-                    endpoints.add(awsEndpoint(list.get(i), name, "$.Endpoints[" + i + "]"));
-                }
-            } else {
-                endpoints.add(awsEndpoint(root.get("Endpoint"), name, "$.Endpoint"));
+            for (int i = 0; i < list.size(); i++) {
+                endpoints.add(awsEndpoint(list.get(i), name, "$.Endpoints[" + i + "]"));
             }
         } else if (terraformModule(root) != null) {
             List<JsonNode> resources = new ArrayList<>();
