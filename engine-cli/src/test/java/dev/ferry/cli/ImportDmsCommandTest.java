@@ -295,6 +295,20 @@ class ImportDmsCommandTest {
     }
 
     @Test
+    @DisplayName("when terraform show -json of a saved plan leaves the endpoint ARNs unknown then one line says to import the applied state")
+    void terraformSavedPlan() throws Exception {
+        String plan = Files.readString(fixture("terraform-show.json")).replaceFirst("\"values\":", "\"planned_values\":")
+                .replace("\"source_endpoint_arn\": \"arn:aws:dms:eu-west-1:123456789012:endpoint:TFSRCFFFFFFFFFFFFFFFFFFFFF\"",
+                        "\"source_endpoint_arn\": null");
+        Path file = dir.resolve("plan.json");
+        Files.writeString(file, plan);
+        CliRun r = CliRun.of("import-dms", file.toString(), "--out", dir.resolve("out").toString());
+        assertOneCleanLine(r);
+        assertThat(r.err().strip()).isEqualTo("ferry: " + file + " module.replication.aws_dms_replication_task.inventory: missing "
+                + "source_endpoint_arn (a saved plan leaves ARNs unknown: import 'terraform show -json' of the state, after 'terraform apply')");
+    }
+
+    @Test
     @DisplayName("when a task lacks a key then one line names it with the task's path")
     void missingKey() throws Exception {
         Path tasks = dir.resolve("tasks.json");
