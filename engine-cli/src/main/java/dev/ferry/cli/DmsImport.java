@@ -172,7 +172,8 @@ final class DmsImport {
                 notes.add(new Note(true, label + ": SslMode '" + e.sslMode() + "' is not one of none, require, verify-ca, "
                         + "verify-full"));
             }
-            String url = "jdbc:postgresql://" + host + (e.port() == null ? "" : ":" + e.port()) + "/"
+            String urlHost = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host; // IPv6
+            String url = "jdbc:postgresql://" + urlHost + (e.port() == null ? "" : ":" + e.port()) + "/"
                     + URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20") + "?sslmode=" + sslmode;
             yaml.append("  url: ").append(scalar(url)).append('\n');
             if (e.certificateArn() != null && sslmode.startsWith("verify")) {

@@ -36,13 +36,12 @@ final class DmsInput {
     }
 
     /**
-     * One DMS endpoint. {@code role} is {@code source} or {@code target}; {@code port} may be null;
+     * One DMS endpoint; {@code port} and the connection keys may be null;
      * {@code notCarried} maps each key Ferry has no option for (flattened: {@code
      * MicrosoftSQLServerSettings.ReadBackupOnly}) to its value.
      */
-    record Endpoint(String where, String arn, String id, String role, String engine, String server, Integer port,
-                    String database, String user, String sslMode, String certificateArn, String slotName,
-                    boolean hadPassword, Map<String, String> notCarried) {
+    record Endpoint(String arn, String id, String engine, String server, Integer port, String database, String user,
+                    String sslMode, String certificateArn, String slotName, Map<String, String> notCarried) {
     }
 
     /** The input's format, named by the command that writes it. */
@@ -182,7 +181,7 @@ final class DmsInput {
         if (t == null || !t.isObject()) {
             throw new ConfigurationException(where + ": must be an object, was " + kind(t));
         }
-        String id = required(t, "ReplicationTaskIdentifier", where);
+        String id = taskId(required(t, "ReplicationTaskIdentifier", where), where + ".ReplicationTaskIdentifier");
         Map<String, String> cdc = new LinkedHashMap<>();
         Map<String, String> other = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : t.properties()) {
@@ -226,12 +225,10 @@ final class DmsInput {
         }
         String server = firstText(e.get("ServerName"), engineSettings.get("ServerName"));
         String port = firstText(e.get("Port"), engineSettings.get("Port"));
-        return new Endpoint(where, required(e, "EndpointArn", where), required(e, "EndpointIdentifier", where),
-                required(e, "EndpointType", where).toLowerCase(java.util.Locale.ROOT), engine, server,
+        return new Endpoint(required(e, "EndpointArn", where), required(e, "EndpointIdentifier", where), engine, server,
                 port(port, where + ".Port"), firstText(e.get("DatabaseName"), engineSettings.get("DatabaseName")),
                 firstText(e.get("Username"), engineSettings.get("Username")), firstText(e.get("SslMode")),
-                firstText(e.get("CertificateArn")), firstText(e.path("PostgreSQLSettings").get("SlotName")),
-                firstText(e.get("Password"), engineSettings.get("Password")) != null, other);
+                firstText(e.get("CertificateArn")), firstText(e.path("PostgreSQLSettings").get("SlotName")), other);
     }
 
     // ---- terraform show -json ----
@@ -288,7 +285,7 @@ final class DmsInput {
     private static Task terraformTask(JsonNode r, String file) {
         String where = file + " " + r.path("address").asText("aws_dms_replication_task");
         JsonNode v = r.path("values");
-        String id = required(v, "replication_task_id", where);
+        String id = taskId(required(v, "replication_task_id", where), where + ".replication_task_id");
         Map<String, String> cdc = new LinkedHashMap<>();
         Map<String, String> other = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : v.properties()) {
@@ -327,11 +324,10 @@ final class DmsInput {
                 flatten("postgres_settings." + e.getKey(), e.getValue(), other);
             }
         }
-        return new Endpoint(where, requiredArn(v, "endpoint_arn", where), required(v, "endpoint_id", where),
-                required(v, "endpoint_type", where).toLowerCase(java.util.Locale.ROOT), required(v, "engine_name", where),
-                firstText(v.get("server_name")), port(firstText(v.get("port")), where + ".port"),
+        return new Endpoint(requiredArn(v, "endpoint_arn", where), required(v, "endpoint_id", where),
+                required(v, "engine_name", where), firstText(v.get("server_name")), port(firstText(v.get("port")), where + ".port"),
                 firstText(v.get("database_name")), firstText(v.get("username")), firstText(v.get("ssl_mode")),
-                firstText(v.get("certificate_arn")), firstText(pg.get("slot_name")), firstText(v.get("password")) != null, other);
+                firstText(v.get("certificate_arn")), firstText(pg.get("slot_name")), other);
     }
 
     // ---- helpers ----
@@ -342,6 +338,14 @@ final class DmsInput {
             throw new ConfigurationException(where + ": missing " + key);
         }
         return s;
+    }
+
+    /** DMS's identifiers are letters, digits and hyphens; anything else would not be a file name or Ferry task name. */
+    private static String taskId(String id, String where) {
+        if (!id.matches("[A-Za-z0-9][A-Za-z0-9_-]*")) {
+            throw new ConfigurationException(where + ": '" + id + "' is not a task name (letters, digits, - and _)");
+        }
+        return id;
     }
 
     private static String requiredArn(JsonNode node, String key, String where) {

@@ -309,6 +309,18 @@ class ImportDmsCommandTest {
     }
 
     @Test
+    @DisplayName("when a task identifier is no file name then one line refuses it and nothing is written outside --out")
+    void taskIdIsAFileName() throws Exception {
+        Path tasks = dir.resolve("tasks.json");
+        Files.writeString(tasks, Files.readString(fixture("aws-cli-example-tasks.json")).replace("\"moveit2\"", "\"../escape\""));
+        CliRun r = CliRun.of("import-dms", tasks.toString(), "--out", dir.resolve("out").toString());
+        assertOneCleanLine(r);
+        assertThat(r.err().strip()).isEqualTo("ferry: " + tasks + " $.ReplicationTasks[0].ReplicationTaskIdentifier: '../escape' "
+                + "is not a task name (letters, digits, - and _)");
+        assertThat(dir.resolve("escape.yaml")).doesNotExist();
+    }
+
+    @Test
     @DisplayName("when a task lacks a key then one line names it with the task's path")
     void missingKey() throws Exception {
         Path tasks = dir.resolve("tasks.json");
