@@ -12,7 +12,7 @@ import java.util.Arrays;
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1.0",
         description = "Full load and CDC into PostgreSQL, driven by DMS table mappings and task settings.",
         subcommands = {RunCommand.class, AssessCommand.class, PrepareSourceCommand.class, DropCommand.class, DemoCommand.class,
-                BenchCommand.class})
+                BenchCommand.class, ImportDmsCommand.class})
 public final class FerryCli {
 
     @CommandLine.Option(names = {"-v", "--verbose"}, description = "Log what happens and show stack traces.", scope = CommandLine.ScopeType.INHERIT)

@@ -50,6 +50,31 @@ class DocsExamplesTest {
     @org.junit.jupiter.api.io.TempDir
     Path dir;
 
+    /** docs/import-dms.md shows what importing docs/examples/import-dms prints and writes: exactly that. */
+    @Test
+    void importDmsExampleIsWhatTheDocsShow() throws Exception {
+        Path example = ROOT.resolve("docs/examples/import-dms");
+        Path out = dir.resolve("shop");
+        CliRun r = CliRun.of("import-dms", example.resolve("tasks.json").toString(), "--endpoints",
+                example.resolve("endpoints.json").toString(), "--out", out.toString());
+        assertThat(r.exit()).as(r.all()).isZero();
+        String doc = Files.readString(ROOT.resolve("docs/import-dms.md"));
+        Matcher text = Pattern.compile("```text\\n(ferry: imported.*?)```", Pattern.DOTALL).matcher(doc);
+        assertThat(text.find()).isTrue();
+        assertThat(r.out().replace(example + "/", "").replace(out.toString(), "/tmp/shop")).isEqualTo(text.group(1));
+        Matcher yaml = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL).matcher(doc);
+        assertThat(yaml.find()).isTrue();
+        assertThat(Files.readString(out.resolve("shop-to-warehouse.yaml")).replace(example + "/", "")).isEqualTo(yaml.group(1));
+        assertThat(doc).contains("ferry import-dms tasks.json --endpoints endpoints.json --out /tmp/shop")
+                .contains("export SHOP_SOURCE_PASSWORD=... WAREHOUSE_TARGET_PASSWORD=...");
+        TaskFile tf = TaskFile.load(out.resolve("shop-to-warehouse.yaml"),
+                Map.of("SHOP_SOURCE_PASSWORD", "s", "WAREHOUSE_TARGET_PASSWORD", "w")::get);
+        assertThat(tf.name()).isEqualTo("shop-to-warehouse");
+        assertThat(tf.migrationType()).isEqualTo(MigrationType.FULL_LOAD);
+        assertThat(tf.mappings().rules()).hasSize(2);
+        assertThat(tf.settings().maxFullLoadSubTasks()).isEqualTo(4);
+    }
+
     @Test
     void readmeTaskFileParses() throws Exception {
         String readme = Files.readString(ROOT.resolve("README.md"));
