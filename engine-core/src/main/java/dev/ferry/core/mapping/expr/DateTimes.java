@@ -117,11 +117,10 @@ final class DateTimes {
                 }
                 case 'H' -> Values.pad(sb, x.h, 2);
                 case 'W', 'j' -> {
-                    DT y = new DT();
-                    y.y = x.y;
+                    DT y = copy(x);
+                    y.validJD = false;
                     y.mo = 1;
                     y.d = 1;
-                    y.validYMD = true;
                     computeJD(y);
                     int nDay = (int) ((x.iJD - y.iJD + 43200000) / 86400000);
                     if (fmt.charAt(i) == 'W') {
@@ -200,9 +199,72 @@ final class DateTimes {
         return iJD >= 0 && iJD <= 464269060799999L;
     }
 
+    private static void reset(DT p) {
+        p.iJD = 0;
+        p.y = p.mo = p.d = p.h = p.mi = p.tz = 0;
+        p.s = 0;
+        p.validJD = p.rawS = p.validYMD = p.validHMS = p.validTZ = p.tzSet = p.isError = false;
+    }
+
+    /** date.c zeroes the whole DateTime on an error, and later steps go on from there. */
     private static void datetimeError(DT p) {
+        reset(p);
         p.isError = true;
-        p.validJD = p.validYMD = p.validHMS = p.validTZ = p.rawS = false;
+    }
+
+    /**
+     * date.c's toLocaltime with UTC as the local zone: the broken-down time of iJD, with years
+     * outside 1970..2037 mapped into that range and back, as localtime_r needs; clears errors.
+     */
+    private static void toLocaltime(DT p) {
+        computeJD(p);
+        long t;
+        int yearDiff;
+        if (p.iJD < 210866760000000L || p.iJD > 213014145600000L) {
+            DT x = copy(p);
+            computeYMDHMS(x);
+            yearDiff = (2000 + x.y % 4) - x.y;
+            x.y += yearDiff;
+            x.validJD = false;
+            computeJD(x);
+            t = x.iJD / 1000 - 21086676L * 10000;
+        } else {
+            yearDiff = 0;
+            t = p.iJD / 1000 - 21086676L * 10000;
+        }
+        java.time.LocalDateTime l = java.time.LocalDateTime.ofEpochSecond(t, 0, java.time.ZoneOffset.UTC);
+        p.y = l.getYear() - yearDiff;
+        p.mo = l.getMonthValue();
+        p.d = l.getDayOfMonth();
+        p.h = l.getHour();
+        p.mi = l.getMinute();
+        p.s = l.getSecond() + (p.iJD % 1000) * 0.001;
+        p.validYMD = true;
+        p.validHMS = true;
+        p.validJD = false;
+        p.rawS = false;
+        p.validTZ = false;
+        p.isError = false;
+    }
+
+    private static DT copy(DT p) {
+        DT x = new DT();
+        x.iJD = p.iJD;
+        x.y = p.y;
+        x.mo = p.mo;
+        x.d = p.d;
+        x.h = p.h;
+        x.mi = p.mi;
+        x.tz = p.tz;
+        x.s = p.s;
+        x.validJD = p.validJD;
+        x.rawS = p.rawS;
+        x.validYMD = p.validYMD;
+        x.validHMS = p.validHMS;
+        x.validTZ = p.validTZ;
+        x.tzSet = p.tzSet;
+        x.isError = p.isError;
+        return x;
     }
 
     private static void setRawDateNumber(DT p, double r) {
@@ -519,9 +581,8 @@ final class DateTimes {
                 return true;
             case 'l':
                 if (lower.equals("localtime")) {
-                    computeJD(p);
-                    clearYMDHMSTZ(p);
-                    return p.isError;
+                    toLocaltime(p);
+                    return false;
                 }
                 return true;
             case 'u':
@@ -540,9 +601,27 @@ final class DateTimes {
                     return true;
                 }
                 if (lower.equals("utc")) {
-                    computeJD(p);
-                    clearYMDHMSTZ(p);
-                    return p.isError;
+                    if (!p.tzSet) {
+                        computeJD(p);
+                        long orig = p.iJD;
+                        long guess = orig;
+                        long err = 0;
+                        int cnt = 0;
+                        do {
+                            DT n = new DT();
+                            guess -= err;
+                            n.iJD = guess;
+                            n.validJD = true;
+                            toLocaltime(n);
+                            computeJD(n);
+                            err = n.iJD - orig;
+                        } while (err != 0 && cnt++ < 3);
+                        reset(p);
+                        p.iJD = guess;
+                        p.validJD = true;
+                        p.tzSet = true;
+                    }
+                    return false;
                 }
                 return true;
             case 'w':

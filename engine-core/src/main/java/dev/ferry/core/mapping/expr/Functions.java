@@ -82,8 +82,8 @@ final class Functions {
         fixed("typeof", Nodes.TEXT, (F1) Values::typeof);
         fixed("hex", Nodes.TEXT, (F1) Functions::hex);
         fixed("hash_sha256", Nodes.TEXT, (F1) Functions::sha256);
-        fixed("zeroblob", Nodes.BYTES, (F1) a -> new byte[blobSize(Values.toLong(Values.numeric(a)), 0)]);
-        fixed("randomblob", Nodes.BYTES, (F1) a -> randomBlob(blobSize(Values.toLong(Values.numeric(a)), 1)));
+        fixed("zeroblob", Nodes.BYTES, (F1) a -> new byte[blobSize(Values.toLong(a), 0)]);
+        fixed("randomblob", Nodes.BYTES, (F1) a -> randomBlob(blobSize(Values.toLong(a), 1)));
         ALL.put("random", new Spec(0, 0, (n, a, off) -> new CallN((x, h) -> ThreadLocalRandom.current().nextLong(), a, Nodes.INT, off)));
         for (String trim : List.of("trim", "ltrim", "rtrim")) {
             boolean left = !trim.equals("rtrim");
@@ -412,7 +412,7 @@ final class Functions {
         }
         String pattern = Values.text(y);
         if (pattern.isEmpty()) {
-            return x;
+            return x instanceof byte[] ? Values.text(x) : x;
         }
         if (z == null) {
             return null;
@@ -453,11 +453,11 @@ final class Functions {
         if (x == null || y == null || (hasLength && z == null)) {
             return null;
         }
-        long p1 = Values.toLong(Values.numeric(y));
+        long p1 = Values.toLong(y);
         long p2;
         boolean negP2 = false;
         if (hasLength) {
-            p2 = Values.toLong(Values.numeric(z));
+            p2 = Values.toLong(z);
             if (p2 < 0) {
                 p2 = -p2;
                 negP2 = true;
@@ -466,6 +466,9 @@ final class Functions {
             p2 = 1_000_000_000L;
         }
         if (x instanceof byte[] b) {
+            if (b.length == 0) {
+                return null; // SQLite reads an empty blob as a null pointer here
+            }
             long[] r = bounds(p1, p2, negP2, b.length);
             int from = (int) Math.min(r[0], b.length);
             int to = (int) Math.min(r[0] + r[1], b.length);
@@ -554,7 +557,7 @@ final class Functions {
         if (x == null || y == null) {
             return null;
         }
-        long n = Values.toLong(Values.numeric(y));
+        long n = Values.toLong(y);
         n = Math.max(0, Math.min(30, n));
         if (x instanceof BigDecimal b) {
             return b.setScale((int) n, RoundingMode.HALF_UP);

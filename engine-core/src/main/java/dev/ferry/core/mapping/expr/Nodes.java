@@ -451,6 +451,10 @@ final class Nodes {
         Object eval(Object[] row, ChangeHeader h) {
             Object v = x.eval(row, h);
             Object p = pattern.eval(row, h);
+            if (v instanceof byte[] || p instanceof byte[]) {
+                // SQLITE_LIKE_DOESNT_MATCH_BLOBS, a compile option SQLite recommends: a blob matches no pattern
+                return Values.bool(not);
+            }
             int esc = -1;
             if (escape != null) {
                 Object e = escape.eval(row, h);
@@ -498,18 +502,19 @@ final class Nodes {
 
         @Override
         Object eval(Object[] row, ChangeHeader h) {
-            Object a = Values.numeric(l.eval(row, h));
-            if (a == null) {
+            Object rawA = l.eval(row, h);
+            if (rawA == null) {
                 return null;
             }
-            Object b = Values.numeric(r.eval(row, h));
-            if (b == null) {
+            Object rawB = r.eval(row, h);
+            if (rawB == null) {
                 return null;
             }
-            return apply(op, a, b);
+            return apply(op, Values.numeric(rawA), Values.numeric(rawB), rawA, rawB);
         }
 
-        static Object apply(ArithOp op, Object a, Object b) {
+        /** a and b as numbers; rawA and rawB as they came, which SQLite's REAL remainder reads again as integers. */
+        static Object apply(ArithOp op, Object a, Object b, Object rawA, Object rawB) {
             if (a instanceof Long x && b instanceof Long y) {
                 long u = x;
                 long v = y;
@@ -550,17 +555,17 @@ final class Nodes {
                         }
                         return v == -1 ? 0L : u % v;
                 }
-                return real(op, (double) u, (double) v);
+                return real(op, (double) u, (double) v, rawA, rawB);
             }
             if (a instanceof BigDecimal || b instanceof BigDecimal) {
                 if (!(a instanceof Double d && !Double.isFinite(d)) && !(b instanceof Double e && !Double.isFinite(e))) {
                     return decimal(op, Values.decimal(a), Values.decimal(b));
                 }
             }
-            return real(op, Values.toDouble(a), Values.toDouble(b));
+            return real(op, Values.toDouble(a), Values.toDouble(b), rawA, rawB);
         }
 
-        private static Object real(ArithOp op, double x, double y) {
+        private static Object real(ArithOp op, double x, double y, Object rawA, Object rawB) {
             double r;
             switch (op) {
                 case ADD:
@@ -579,8 +584,8 @@ final class Nodes {
                     r = x / y;
                     break;
                 default: {
-                    long ia = Values.doubleToLong(x);
-                    long ib = Values.doubleToLong(y);
+                    long ia = Values.toLong(rawA);
+                    long ib = Values.toLong(rawB);
                     if (ib == 0) {
                         return null;
                     }
@@ -669,8 +674,8 @@ final class Nodes {
             if (a == null || b == null) {
                 return null;
             }
-            long x = Values.toLong(Values.numeric(a));
-            long y = Values.toLong(Values.numeric(b));
+            long x = Values.toLong(a);
+            long y = Values.toLong(b);
             switch (op) {
                 case AND:
                     return x & y;
@@ -786,7 +791,7 @@ final class Nodes {
         @Override
         Object eval(Object[] row, ChangeHeader h) {
             Object v = x.eval(row, h);
-            return v == null ? null : (Object) ~Values.toLong(Values.numeric(v));
+            return v == null ? null : (Object) ~Values.toLong(v);
         }
 
         @Override

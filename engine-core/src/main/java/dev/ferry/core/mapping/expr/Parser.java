@@ -50,6 +50,8 @@ final class Parser {
     private int pos;
     final Set<String> columns = new LinkedHashSet<>();
     boolean usesOperationIndicator;
+    /** The nodes written TRUE or FALSE, which IS treats as truth tests. */
+    private final Set<Node> truthLiterals = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     Parser(String text, TableSchema table, String sourceColumn) {
         this.tokens = Lexer.tokens(text);
@@ -226,12 +228,12 @@ final class Parser {
             expect("FROM");
             not = !not;
         }
-        Token t = peek();
-        if ((t.is("TRUE") || t.is("FALSE")) && !peek(1).is("(")) {
-            take();
-            return new Nodes.IsTruth(left, t.is("TRUE"), not, at);
+        Node right = expr(bp);
+        if (truthLiterals.contains(right)) {
+            // "x IS TRUE" tests truth (1 IS TRUE, 2 IS TRUE); "x IS TRUE + 1" is an IS of a number
+            return new Nodes.IsTruth(left, ((Nodes.Literal) right).value == Values.ONE, not, at);
         }
-        return new Nodes.Compare(not ? Nodes.CmpOp.IS_NOT : Nodes.CmpOp.IS, left, expr(bp), at);
+        return new Nodes.Compare(not ? Nodes.CmpOp.IS_NOT : Nodes.CmpOp.IS, left, right, at);
     }
 
     private Node negatable(Node left, Token op, boolean not, int at, int bp) {
@@ -271,7 +273,7 @@ final class Parser {
                 return new Nodes.Match(left, pattern, escape, x.equals("GLOB"), not, at);
             }
             case "BETWEEN": {
-                Node lo = expr(bp);
+                Node lo = expr(AND); // SQLite reads the lower bound up to its AND, equality operators included
                 expect("AND");
                 Node hi = expr(bp);
                 return new Nodes.Between(left, lo, hi, not, at);
@@ -333,9 +335,11 @@ final class Parser {
             case "NULL":
                 return new Nodes.Literal(null, at);
             case "TRUE":
-                return new Nodes.Literal(Values.ONE, at);
-            case "FALSE":
-                return new Nodes.Literal(Values.ZERO, at);
+            case "FALSE": {
+                Node n = new Nodes.Literal(x.equals("TRUE") ? Values.ONE : Values.ZERO, at);
+                truthLiterals.add(n);
+                return n;
+            }
             case "CASE":
                 return caseExpr(at);
             case "CAST":
