@@ -27,11 +27,6 @@ abstract class Node {
         return null;
     }
 
-    /** Whether the value is the same for every row and header (a literal, or pure function of literals). */
-    boolean constant() {
-        return false;
-    }
-
     /** SQLite's type affinities, plus NONE for an expression that has none. */
     enum Affinity {
         NONE, BLOB, TEXT, NUMERIC, INTEGER, REAL;

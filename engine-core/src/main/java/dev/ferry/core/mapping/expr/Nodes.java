@@ -58,10 +58,6 @@ final class Nodes {
             return typeOfValue(value);
         }
 
-        @Override
-        boolean constant() {
-            return true;
-        }
     }
 
     /** A source column, read from the row by position. */

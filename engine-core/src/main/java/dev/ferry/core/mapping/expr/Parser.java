@@ -312,6 +312,10 @@ final class Parser {
                     return inner;
                 }
                 case "-": {
+                    if (peek().kind() == Kind.NUMBER && peek().text().equals("9223372036854775808")) {
+                        take(); // the one integer literal that only fits negated
+                        return new Nodes.Literal(Long.MIN_VALUE, at);
+                    }
                     Node operand = expr(COLLATE);
                     if (operand instanceof Nodes.Literal lit && (lit.value instanceof Long || lit.value instanceof Double)) {
                         return new Nodes.Literal(new Nodes.Negate(operand, at).eval(null, null), at);

@@ -109,6 +109,7 @@ class ExpressionTest {
             assertThat(eval("9223372036854775807")).isEqualTo(Long.MAX_VALUE);
             assertThat(eval("9223372036854775808")).isEqualTo(9.223372036854775807E18);
             assertThat(eval("TRUE + FALSE")).isEqualTo(1L);
+            assertThat(eval("-9223372036854775808")).isEqualTo(Long.MIN_VALUE);
             assertThat(eval("1 -- a comment\n + /* another */ 2")).isEqualTo(3L);
         }
 
