@@ -1,10 +1,12 @@
 package dev.ferry.core.task;
 
 import dev.ferry.core.ConfigurationException;
+import dev.ferry.core.FerryException;
 import dev.ferry.core.model.ChangeEvent;
 import dev.ferry.core.model.Column;
 import dev.ferry.core.model.TableId;
 import dev.ferry.core.model.TableSchema;
+import dev.ferry.core.model.TypeKind;
 import dev.ferry.core.settings.TaskSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +31,9 @@ import java.util.function.Function;
  * so does the size a value has: DMS counts a BLOB in bytes, a CLOB in UTF-8 bytes and an NCLOB as
  * two bytes per UTF-16 unit ("each character as a double-byte character"). Text is cut at a
  * character boundary: a surrogate pair is never split, so the result is always valid text.
+ *
+ * <p>A JSON or XML value over the limit is refused (the table fails, naming the column): a cut one
+ * would be no valid JSON or XML, which a PostgreSQL target rejects anyway, with a worse message.
  *
  * <p>In full LOB mode (Ferry's default) {@link #apply} returns its row at once. A row is copied only
  * when one of its values is truncated; the row given is never changed. Thread-safe: the full load
@@ -242,6 +247,13 @@ public final class LobLimits {
                 Object v = row[i];
                 Object cut = cut(v, kinds[j], maxBytes);
                 if (cut != v) {
+                    Column c = table.columns().get(i);
+                    if (c.type().kind() == TypeKind.JSON || c.type().kind() == TypeKind.XML) {
+                        throw new FerryException("table " + table.id() + ", column " + c.name() + ": a " + c.type()
+                                + " value is longer than LobMaxSize (" + maxBytes / 1024 + " KB), and a cut one is no valid "
+                                + c.type() + " for the target; raise TargetMetadata.LobMaxSize, use FullLobMode, or remove "
+                                + "the column with a transformation rule");
+                    }
                     if (out == row) {
                         out = Arrays.copyOf(row, row.length);
                     }

@@ -169,6 +169,21 @@ class LobLimitsTest {
     }
 
     @Test
+    @DisplayName("when a JSON or XML value is over the limit, then it is refused naming the table and column, "
+            + "not cut into invalid JSON")
+    void jsonIsNotCut() {
+        TableSchema t = new TableSchema(ID, List.of(new Column("id", LogicalType.of(TypeKind.INT32), false, "integer"),
+                new Column("doc", LogicalType.of(TypeKind.JSON), true, "jsonb")), List.of("id"));
+        LobLimits limits = oneKb();
+        Object[] small = {1, "{\"a\": 1}"};
+        assertThat(limits.apply(t, small)).isSameAs(small);
+        assertThatThrownBy(() -> limits.apply(t, new Object[]{2, "[" + "1,".repeat(600) + "1]"}))
+                .hasMessage("table public.docs, column doc: a json value is longer than LobMaxSize (1 KB), and a cut one is no "
+                        + "valid json for the target; raise TargetMetadata.LobMaxSize, use FullLobMode, or remove the column "
+                        + "with a transformation rule");
+    }
+
+    @Test
     @DisplayName("when a limited mode has no size, then LobLimits refuses to be built")
     void limitedNeedsASize() {
         assertThatThrownBy(() -> new LobLimits(TaskSettings.LobMode.LIMITED, 0))
