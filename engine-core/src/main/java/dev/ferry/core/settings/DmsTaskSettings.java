@@ -192,7 +192,7 @@ final class DmsTaskSettings {
         String vs = "ValidationSettings";
         bool(vs, "EnableValidation", null, Use.NOT_USED);
         acceptOnly(vs, "ValidationOnly", false, Use.REFUSED,
-                "a validation-only task moves no data, and Ferry has none; set false, or use `ferry validate`");
+                "a validation-only task moves no data, and Ferry has no such task; set false");
         integer(vs, "ThreadCount", 1, Integer.MAX_VALUE, null, Use.NOT_USED);
         integer(vs, "PartitionSize", 1, Integer.MAX_VALUE, null, Use.NOT_USED);
         integer(vs, "FailureMaxCount", 0, Integer.MAX_VALUE, null, Use.NOT_USED);
