@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The task settings Ferry honours, named after their DMS keys. Loaded from DMS task-settings JSON
@@ -171,10 +172,24 @@ public record TaskSettings(TargetTablePrepMode targetTablePrepMode, int maxFullL
      * unknown keys are reported on a second warning line. See {@code docs/task-settings.md}.
      */
     public static TaskSettings parse(String json, String origin) {
-        DmsTaskSettings.Result r = DmsTaskSettings.read(json, origin);
+        Read r = read(json, origin);
         for (String warning : r.warnings()) {
             LOG.warn("{}", warning);
         }
         return r.settings();
+    }
+
+    /**
+     * The settings and, as data, what {@link #parse} would warn about (for a tool that reports what
+     * it could not carry over): the JSON paths checked but not used, the unknown ones, and the
+     * warning lines. Logs nothing.
+     */
+    public record Read(TaskSettings settings, List<String> notUsed, List<String> unknown, List<String> warnings) {
+    }
+
+    /** As {@link #parse}, returning the warnings instead of logging them. */
+    public static Read read(String json, String origin) {
+        DmsTaskSettings.Result r = DmsTaskSettings.read(json, origin);
+        return new Read(r.settings(), r.notUsed(), r.unknown(), r.warnings());
     }
 }

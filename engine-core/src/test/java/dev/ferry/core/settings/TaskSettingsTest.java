@@ -305,6 +305,10 @@ class TaskSettingsTest {
                 + "$.FullLoadSettings.commitrate (did you mean CommitRate?), $.FullLoadSettings.Speed, "
                 + "$.targetmetadata (did you mean TargetMetadata?), $.Extras");
         assertThat(r.settings()).isEqualTo(TaskSettings.defaults());
+        TaskSettings.Read pub = TaskSettings.read("{\"FullLoadSettings\": {\"commitrate\": 1, \"CommitRate\": 1}}", "s.json");
+        assertThat(pub.unknown()).containsExactly("$.FullLoadSettings.commitrate (did you mean CommitRate?)");
+        assertThat(pub.notUsed()).containsExactly("$.FullLoadSettings.CommitRate");
+        assertThat(pub.warnings()).hasSize(2);
     }
 
     @Test
