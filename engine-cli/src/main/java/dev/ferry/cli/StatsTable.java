@@ -15,6 +15,11 @@ final class StatsTable {
     static String render(TaskStatus status, Map<String, String> extraColumn, String extraTitle) {
         List<String[]> rows = new ArrayList<>();
         List<String> header = new ArrayList<>(List.of("table", "state", "full load rows", "inserts", "updates", "deletes", "ddls"));
+        // limited LOB mode: shown only when a value was cut, so the usual table stays as DMS shows it
+        boolean truncated = status.tables().stream().anyMatch(t -> t.lobTruncations() > 0);
+        if (truncated) {
+            header.add("lob truncations");
+        }
         if (extraColumn != null) {
             header.add(extraTitle);
         }
@@ -22,6 +27,9 @@ final class StatsTable {
         for (TableStats t : status.tables()) {
             List<String> r = new ArrayList<>(List.of(t.table().toString(), t.state().label(), String.valueOf(t.fullLoadRows()),
                     String.valueOf(t.inserts()), String.valueOf(t.updates()), String.valueOf(t.deletes()), String.valueOf(t.ddls())));
+            if (truncated) {
+                r.add(String.valueOf(t.lobTruncations()));
+            }
             if (extraColumn != null) {
                 r.add(extraColumn.getOrDefault(t.table().toString(), ""));
             }
@@ -37,7 +45,7 @@ final class StatsTable {
         for (int n = 0; n < rows.size(); n++) {
             String[] r = rows.get(n);
             for (int i = 0; i < r.length; i++) {
-                boolean number = i >= 2 && i < 7 && n > 0;
+                boolean number = i >= 2 && i < (truncated ? 8 : 7) && n > 0;
                 String cell = number ? " ".repeat(width[i] - r[i].length()) + r[i] : r[i] + " ".repeat(width[i] - r[i].length());
                 sb.append(i == 0 ? "" : "  ").append(cell);
             }

@@ -1,8 +1,5 @@
 package dev.ferry.core.settings;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.core.ConfigurationException;
 import dev.ferry.core.spi.TargetTablePrepMode;
 import org.slf4j.Logger;
@@ -13,11 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * The task settings Ferry honours, named after their DMS keys. Loaded from DMS task-settings JSON
@@ -29,9 +22,65 @@ import java.util.Set;
  * @param batchApplyTimeoutMin  ChangeProcessingTuning.BatchApplyTimeoutMin: longest wait to fill a CDC batch
  * @param batchApplyMaxChanges  ChangeProcessingTuning.BatchSplitSize: most changes in one CDC batch (0 = Ferry's default)
  * @param controlSchema         ControlTablesSettings.ControlSchema: where checkpoints live on the target
+ * @param targetSchema          TargetMetadata.TargetSchema: the target schema of every table; empty = the source's schema
+ * @param lobs                  TargetMetadata's LOB settings (SupportLobs, FullLobMode, LimitedSizeLobMode, LobMaxSize)
  */
 public record TaskSettings(TargetTablePrepMode targetTablePrepMode, int maxFullLoadSubTasks,
-                           Duration batchApplyTimeoutMin, int batchApplyMaxChanges, String controlSchema) {
+                           Duration batchApplyTimeoutMin, int batchApplyMaxChanges, String controlSchema,
+                           // TargetMetadata
+                           String targetSchema, Lobs lobs) {
+
+    /**
+     * How LOB columns move (DMS's TargetMetadata LOB settings). Which columns are LOBs is decided per
+     * column by {@code dev.ferry.core.task.LobLimits}.
+     */
+    public enum LobMode {
+        /** SupportLobs false: DMS leaves LOB columns out; Ferry refuses a selected table that has one. */
+        NONE,
+        /** FullLobMode: every LOB moves whole, whatever its size (Ferry's default). */
+        FULL,
+        /** LimitedSizeLobMode: a LOB longer than LobMaxSize is truncated to it, and the truncation counted. */
+        LIMITED
+    }
+
+    /**
+     * @param mode          how LOB columns move
+     * @param maxSizeKb     TargetMetadata.LobMaxSize in KB (1024 bytes), the limit of {@link LobMode#LIMITED}; 0 otherwise
+     */
+    public record Lobs(LobMode mode, int maxSizeKb) {
+        /** The most KB LobMaxSize may be: larger limits overflow a Java array of bytes. */
+        public static final int MAX_SIZE_KB = Integer.MAX_VALUE / 1024;
+
+        public Lobs {
+            if (mode == null) {
+                throw new ConfigurationException("TargetMetadata LOB mode must be set");
+            }
+            if (mode == LobMode.LIMITED && (maxSizeKb < 1 || maxSizeKb > MAX_SIZE_KB)) {
+                throw new ConfigurationException("TargetMetadata.LobMaxSize must be 1.." + MAX_SIZE_KB
+                        + " (KB) in limited LOB mode, was " + maxSizeKb);
+            }
+            if (mode != LobMode.LIMITED) {
+                maxSizeKb = 0;
+            }
+        }
+
+        public static Lobs full() {
+            return new Lobs(LobMode.FULL, 0);
+        }
+
+        public static Lobs limited(int maxSizeKb) {
+            return new Lobs(LobMode.LIMITED, maxSizeKb);
+        }
+
+        public static Lobs none() {
+            return new Lobs(LobMode.NONE, 0);
+        }
+
+        /** The limit in bytes, 0 when not limited. */
+        public long maxBytes() {
+            return maxSizeKb * 1024L;
+        }
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskSettings.class);
     public static final int DEFAULT_BATCH_CHANGES = 50_000;
@@ -56,6 +105,15 @@ public record TaskSettings(TargetTablePrepMode targetTablePrepMode, int maxFullL
         if (controlSchema == null || controlSchema.isBlank()) {
             controlSchema = DEFAULT_CONTROL_SCHEMA;
         }
+        targetSchema = targetSchema == null ? "" : targetSchema;
+        if (lobs == null) {
+            lobs = Lobs.full();
+        }
+    }
+
+    public TaskSettings(TargetTablePrepMode targetTablePrepMode, int maxFullLoadSubTasks, Duration batchApplyTimeoutMin,
+                        int batchApplyMaxChanges, String controlSchema) {
+        this(targetTablePrepMode, maxFullLoadSubTasks, batchApplyTimeoutMin, batchApplyMaxChanges, controlSchema, "", Lobs.full());
     }
 
     public static TaskSettings defaults() {
@@ -63,23 +121,39 @@ public record TaskSettings(TargetTablePrepMode targetTablePrepMode, int maxFullL
     }
 
     public TaskSettings withTargetTablePrepMode(TargetTablePrepMode mode) {
-        return new TaskSettings(mode, maxFullLoadSubTasks, batchApplyTimeoutMin, batchApplyMaxChanges, controlSchema);
+        return new TaskSettings(mode, maxFullLoadSubTasks, batchApplyTimeoutMin, batchApplyMaxChanges, controlSchema,
+                targetSchema, lobs);
     }
 
     public TaskSettings withMaxFullLoadSubTasks(int n) {
-        return new TaskSettings(targetTablePrepMode, n, batchApplyTimeoutMin, batchApplyMaxChanges, controlSchema);
+        return new TaskSettings(targetTablePrepMode, n, batchApplyTimeoutMin, batchApplyMaxChanges, controlSchema,
+                targetSchema, lobs);
     }
 
     public TaskSettings withBatchApplyTimeoutMin(Duration d) {
-        return new TaskSettings(targetTablePrepMode, maxFullLoadSubTasks, d, batchApplyMaxChanges, controlSchema);
+        return new TaskSettings(targetTablePrepMode, maxFullLoadSubTasks, d, batchApplyMaxChanges, controlSchema,
+                targetSchema, lobs);
     }
 
     public TaskSettings withBatchApplyMaxChanges(int n) {
-        return new TaskSettings(targetTablePrepMode, maxFullLoadSubTasks, batchApplyTimeoutMin, n, controlSchema);
+        return new TaskSettings(targetTablePrepMode, maxFullLoadSubTasks, batchApplyTimeoutMin, n, controlSchema,
+                targetSchema, lobs);
     }
 
     public TaskSettings withControlSchema(String schema) {
-        return new TaskSettings(targetTablePrepMode, maxFullLoadSubTasks, batchApplyTimeoutMin, batchApplyMaxChanges, schema);
+        return new TaskSettings(targetTablePrepMode, maxFullLoadSubTasks, batchApplyTimeoutMin, batchApplyMaxChanges, schema,
+                targetSchema, lobs);
+    }
+
+    // TargetMetadata
+    public TaskSettings withTargetSchema(String schema) {
+        return new TaskSettings(targetTablePrepMode, maxFullLoadSubTasks, batchApplyTimeoutMin, batchApplyMaxChanges,
+                controlSchema, schema, lobs);
+    }
+
+    public TaskSettings withLobs(Lobs l) {
+        return new TaskSettings(targetTablePrepMode, maxFullLoadSubTasks, batchApplyTimeoutMin, batchApplyMaxChanges,
+                controlSchema, targetSchema, l);
     }
 
     public static TaskSettings load(Path file) {
@@ -92,87 +166,30 @@ public record TaskSettings(TargetTablePrepMode targetTablePrepMode, int maxFullL
         }
     }
 
-    // The keys honoured, per section; everything else is reported once as ignored.
-    private static final Map<String, Set<String>> HONOURED = Map.of(
-            "FullLoadSettings", Set.of("TargetTablePrepMode", "MaxFullLoadSubTasks"),
-            "ChangeProcessingTuning", Set.of("BatchApplyTimeoutMin", "BatchSplitSize"),
-            "ControlTablesSettings", Set.of("ControlSchema"));
-
-    /** Parses DMS task-settings JSON; {@code origin} names the input in messages. */
+    /**
+     * Parses DMS task-settings JSON; {@code origin} names the input in messages. Every key of DMS's
+     * task settings is honoured, checked and reported as not used (one warning line), or refused;
+     * unknown keys are reported on a second warning line. See {@code docs/task-settings.md}.
+     */
     public static TaskSettings parse(String json, String origin) {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new ConfigurationException("task settings " + origin + " is not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+        Read r = read(json, origin);
+        for (String warning : r.warnings()) {
+            LOG.warn("{}", warning);
         }
-        if (root == null || !root.isObject()) {
-            throw new ConfigurationException("task settings " + origin + ": the top level must be a JSON object");
-        }
-        List<String> problems = new ArrayList<>();
-        List<String> ignored = new ArrayList<>();
-        TaskSettings d = defaults();
-        TargetTablePrepMode mode = d.targetTablePrepMode();
-        int subTasks = d.maxFullLoadSubTasks();
-        Duration timeout = d.batchApplyTimeoutMin();
-        int split = 0;
-        String controlSchema = d.controlSchema();
-
-        for (Map.Entry<String, JsonNode> section : root.properties()) {
-            Set<String> keys = HONOURED.get(section.getKey());
-            if (keys == null || !section.getValue().isObject()) {
-                ignored.add(section.getKey());
-                continue;
-            }
-            for (Map.Entry<String, JsonNode> e : section.getValue().properties()) {
-                if (!keys.contains(e.getKey())) {
-                    ignored.add(section.getKey() + "." + e.getKey());
-                }
-            }
-        }
-        JsonNode full = root.path("FullLoadSettings");
-        if (full.has("TargetTablePrepMode")) {
-            String v = full.get("TargetTablePrepMode").asText();
-            try {
-                mode = TargetTablePrepMode.valueOf(v.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                problems.add("$.FullLoadSettings.TargetTablePrepMode: '" + v
-                        + "' is not one of DROP_AND_CREATE, TRUNCATE_BEFORE_LOAD, DO_NOTHING");
-            }
-        }
-        subTasks = intIn(full, "MaxFullLoadSubTasks", "$.FullLoadSettings", 1, 49, subTasks, problems);
-        JsonNode tuning = root.path("ChangeProcessingTuning");
-        int seconds = intIn(tuning, "BatchApplyTimeoutMin", "$.ChangeProcessingTuning", 1, 86_400, (int) timeout.toSeconds(), problems);
-        timeout = Duration.ofSeconds(seconds);
-        split = intIn(tuning, "BatchSplitSize", "$.ChangeProcessingTuning", 0, 10_000_000, split, problems);
-        JsonNode control = root.path("ControlTablesSettings");
-        if (control.has("ControlSchema") && !control.get("ControlSchema").asText().isBlank()) {
-            controlSchema = control.get("ControlSchema").asText();
-        }
-        if (!problems.isEmpty()) {
-            throw new ConfigurationException("task settings " + origin, problems);
-        }
-        if (!ignored.isEmpty()) {
-            LOG.warn("task settings {}: not used by Ferry, ignored: {}", origin, String.join(", ", ignored));
-        }
-        return new TaskSettings(mode, subTasks, timeout, split, controlSchema);
+        return r.settings();
     }
 
-    private static int intIn(JsonNode section, String key, String path, int min, int max, int fallback, List<String> problems) {
-        if (!section.has(key)) {
-            return fallback;
-        }
-        JsonNode v = section.get(key);
-        if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-            problems.add(path + "." + key + ": must be a whole number, was " + v);
-            return fallback;
-        }
-        int i = v.asInt();
-        if (i < min || i > max) {
-            problems.add(path + "." + key + ": must be " + min + ".." + max + ", was " + i);
-            return fallback;
-        }
-        return i;
+    /**
+     * The settings and, as data, what {@link #parse} would warn about (for a tool that reports what
+     * it could not carry over): the JSON paths checked but not used, the unknown ones, and the
+     * warning lines. Logs nothing.
+     */
+    public record Read(TaskSettings settings, List<String> notUsed, List<String> unknown, List<String> warnings) {
+    }
+
+    /** As {@link #parse}, returning the warnings instead of logging them. */
+    public static Read read(String json, String origin) {
+        DmsTaskSettings.Result r = DmsTaskSettings.read(json, origin);
+        return new Read(r.settings(), r.notUsed(), r.unknown(), r.warnings());
     }
 }

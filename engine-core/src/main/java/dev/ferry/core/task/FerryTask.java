@@ -81,6 +81,8 @@ public final class FerryTask implements AutoCloseable {
     /** The source seen through the mappings, set once the catalog is read (before any reader or stream opens). */
     private MappedSource mapped;
     private final TaskSettings settings;
+    /** TargetMetadata's limited LOB mode, on full-load rows and change rows alike. */
+    private final LobLimits lobLimits;
     private final List<TaskListener> listeners;
     private final boolean reload;
 
@@ -123,6 +125,10 @@ public final class FerryTask implements AutoCloseable {
         this.migrationType = b.migrationType;
         this.mappings = b.mappings;
         this.settings = b.settings;
+        this.lobLimits = new LobLimits(settings.lobs().mode(), settings.lobs().maxBytes(), id -> {
+            TableCounters c = counters.get(id);
+            return c == null ? null : c.lobTruncations;
+        });
         this.listeners = List.copyOf(b.listeners);
         this.reload = b.reload;
         Source s = b.source;
@@ -352,6 +358,9 @@ public final class FerryTask implements AutoCloseable {
                 if (!m.source().id().equals(m.target().id())) {
                     LOG.info("task {}: source table {} goes to target table {}", name, m.source().id(), m.target().id());
                 }
+            }
+            if (settings.lobs().mode() == TaskSettings.LobMode.NONE) {
+                LobLimits.refuseLobColumns(tables);
             }
             for (TableSchema t : tables) {
                 counters.put(t.id(), new TableCounters(t.id(), t.estimatedRows()));
@@ -583,7 +592,7 @@ public final class FerryTask implements AutoCloseable {
             try {
                 reader = opened(mapped.openBulkReader(table, null));
                 writer = opened(target.openBulkWriter(name, table, position));
-                written = RowPipe.run(table.id(), reader, writer, c.fullLoadRows, (what, body) -> {
+                written = RowPipe.run(table.id(), reader, limited(table, writer), c.fullLoadRows, (what, body) -> {
                     Thread t = newWorker(what, () -> {
                         try {
                             body.run();
@@ -618,6 +627,29 @@ public final class FerryTask implements AutoCloseable {
         } finally {
             publish();
         }
+    }
+
+    /** The writer, with LOB values cut to LobMaxSize on the way in limited LOB mode. */
+    private BulkWriter limited(TableSchema table, BulkWriter writer) {
+        if (!lobLimits.limited()) {
+            return writer;
+        }
+        return new BulkWriter() {
+            @Override
+            public void write(Object[] row) {
+                writer.write(lobLimits.apply(table, row));
+            }
+
+            @Override
+            public long finish() {
+                return writer.finish();
+            }
+
+            @Override
+            public void close() {
+                writer.close();
+            }
+        };
     }
 
     /**
@@ -883,7 +915,7 @@ public final class FerryTask implements AutoCloseable {
         for (ChangeChunk chunk : chunks) {
             for (ChangeEvent e : chunk.events()) {
                 if (held == null || !held.hold(e)) {
-                    reducer.add(e);
+                    reducer.add(lobLimits.limited() ? lobLimits.apply(byId.get(e.table()), e) : e);
                 }
             }
         }

@@ -15,6 +15,7 @@ final class TableCounters {
     final AtomicLong updates = new AtomicLong();
     final AtomicLong deletes = new AtomicLong();
     final AtomicLong ddls = new AtomicLong();
+    final AtomicLong lobTruncations = new AtomicLong();
     volatile Instant loadStarted;
     volatile Instant loadEnded;
     volatile String error;
@@ -26,6 +27,6 @@ final class TableCounters {
 
     TableStats snapshot() {
         return new TableStats(table, state, fullLoadRows.get(), estimatedRows, inserts.get(), updates.get(),
-                deletes.get(), ddls.get(), loadStarted, loadEnded, error);
+                deletes.get(), ddls.get(), loadStarted, loadEnded, error, lobTruncations.get());
     }
 }

@@ -11,10 +11,11 @@ import java.time.Instant;
  * @param loadStarted   null until the full load of the table began
  * @param loadEnded     null until it ended
  * @param error         the failure, when {@code state} is {@link TableState#TABLE_ERROR}
+ * @param lobTruncations LOB values cut to LobMaxSize in limited LOB mode, full load and CDC together
  */
 public record TableStats(TableId table, TableState state, long fullLoadRows, long estimatedRows,
                          long inserts, long updates, long deletes, long ddls,
-                         Instant loadStarted, Instant loadEnded, String error) {
+                         Instant loadStarted, Instant loadEnded, String error, long lobTruncations) {
 
     public long appliedChanges() {
         return inserts + updates + deletes + ddls;
