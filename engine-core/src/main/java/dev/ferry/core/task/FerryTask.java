@@ -544,7 +544,7 @@ public final class FerryTask implements AutoCloseable {
             }
         }
         if (!problems.isEmpty()) {
-            throw new ConfigurationException("table-settings", problems);
+            throw new ConfigurationException("table mappings", problems);
         }
         ExecutorService pool = Executors.newFixedThreadPool(settings.maxFullLoadSubTasks(), threadFactory("load"));
         loadPool = pool;

@@ -65,7 +65,7 @@ record TableSplit(List<KeyRange> ranges, String how) {
             case NONE -> whole("whole (parallel-load type none, " + label + ")");
             case RANGES -> ranges(table, load, label);
             case PARTITIONS_AUTO, PARTITIONS_LIST -> partitions(table, load, source, label);
-            case SUBPARTITIONS_AUTO -> throw new ConfigurationException(label + ": subpartitions-auto is not supported");
+            case SUBPARTITIONS_AUTO -> throw new ConfigurationException("table mappings: " + label + ": subpartitions-auto is not supported");
         };
     }
 
@@ -152,7 +152,8 @@ record TableSplit(List<KeyRange> ranges, String how) {
             }
         }
         if (!problems.isEmpty()) {
-            throw new ConfigurationException(label + ", parallel-load ranges of table " + table.id(), problems);
+            String where = label + ", parallel-load ranges of table " + table.id() + ": ";
+            throw new ConfigurationException("table mappings", problems.stream().map(p -> where + p).toList());
         }
         List<String> names = columns.stream().map(Column::name).toList();
         List<KeyRange> ranges = new ArrayList<>();
@@ -239,8 +240,8 @@ record TableSplit(List<KeyRange> ranges, String how) {
             }
         }
         if (!unknown.isEmpty()) {
-            throw new ConfigurationException(label + ": table " + table.id() + " has no partition(s) " + unknown
-                    + (all.isEmpty() ? "; it is not partitioned: use parallel-load type 'ranges'" : "; its partitions: " + all));
+            throw new ConfigurationException("table mappings", List.of(label + ": table " + table.id() + " has no partition(s) " + unknown
+                    + (all.isEmpty() ? "; it is not partitioned: use parallel-load type 'ranges'" : "; its partitions: " + all)));
         }
         int listed = order.size();
         // the partitions it does not list load too, each its own range: a parallel-load setting never filters rows

@@ -55,7 +55,7 @@ class TableSplitTest {
     void nullableColumnRefused() {
         assertThatThrownBy(() -> TableSplit.plan(sales(true), guideRanges().tableSettings(SALES), null, 8, 1000))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessage("table-settings rule 2, parallel-load ranges of table HR.SALES: column REGION of HR.SALES allows NULL, "
+                .hasMessage("table mappings: table-settings rule 2, parallel-load ranges of table HR.SALES: column REGION of HR.SALES allows NULL, "
                         + "and a row with NULL there is in no range (DMS does not replicate such rows); use NOT NULL columns, such "
                         + "as the primary key [SALES_NO, REGION]");
     }
@@ -73,15 +73,16 @@ class TableSplitTest {
         ConfigurationException e = org.assertj.core.api.Assertions.catchThrowableOfType(
                 () -> TableSplit.plan(sales(false), m.tableSettings(SALES), null, 8, 1000), ConfigurationException.class);
         // the column matched in another case: DMS JSON written for Oracle names columns in upper case
+        String rule2 = "table-settings rule 2, parallel-load ranges of table HR.SALES: ";
         assertThat(e.problems()).containsExactly(
-                "boundaries[1][0] 'x' is not a number, as column SALES_NO is INT32",
-                "boundaries[3] [100] is not above boundaries[2] [600]: each boundary is the upper bound of one more segment");
+                rule2 + "boundaries[1][0] 'x' is not a number, as column SALES_NO is INT32",
+                rule2 + "boundaries[3] [100] is not above boundaries[2] [600]: each boundary is the upper bound of one more segment");
         TableSchema other = sales(false).withId(new TableId("HR", "OTHER"));
         assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(
                 () -> TableSplit.plan(other, m.tableSettings(other.id()), null, 8, 1000), ConfigurationException.class).problems())
-                .containsExactly("column AMOUNT of HR.OTHER is FLOAT64, which cannot bound ranges (DMS refuses DOUBLE, FLOAT and LOB "
+                .containsExactly("table-settings rule 3, parallel-load ranges of table HR.OTHER: column AMOUNT of HR.OTHER is FLOAT64, which cannot bound ranges (DMS refuses DOUBLE, FLOAT and LOB "
                                 + "columns too)",
-                        "table HR.OTHER has no column NOPE (its columns: [SALES_NO, REGION, AMOUNT])");
+                        "table-settings rule 3, parallel-load ranges of table HR.OTHER: table HR.OTHER has no column NOPE (its columns: [SALES_NO, REGION, AMOUNT])");
     }
 
     @Test
