@@ -534,10 +534,11 @@ public final class FerryTask implements AutoCloseable {
         order.sort((a, b) -> Long.compare(b.estimatedRows(), a.estimatedRows()));
         List<TableLoad> loads = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        // each range decodes and encodes on two threads of its own: more ranges than cores only contend in this process
+        int autoRanges = Math.min(settings.maxFullLoadSubTasks(), Math.max(2, Runtime.getRuntime().availableProcessors()));
         for (TableSchema table : order) {
             try {
-                TableSplit split = TableSplit.plan(table, mappings.tableSettings(table.id()), source,
-                        settings.maxFullLoadSubTasks(), autoSplitRows);
+                TableSplit split = TableSplit.plan(table, mappings.tableSettings(table.id()), source, autoRanges, autoSplitRows);
                 loads.add(new TableLoad(table, position, split));
             } catch (ConfigurationException e) {
                 problems.addAll(e.problems());
@@ -1264,7 +1265,8 @@ public final class FerryTask implements AutoCloseable {
         /**
          * Rows per range when a table without a {@code parallel-load} rule splits by itself: a table with
          * a single-column integer primary key and at least twice as many rows (by the source's estimate)
-         * loads in ranges of its key, at most MaxFullLoadSubTasks. 0 turns this off. Default
+         * loads in ranges of its key, at most MaxFullLoadSubTasks and at most as many as this machine has
+         * cores (at least 2). 0 turns this off. Default
          * {@value FerryTask#DEFAULT_AUTO_SPLIT_ROWS}. A Ferry extension: DMS splits only as rules say.
          */
         public Builder autoSplitRows(long rows) {
