@@ -242,27 +242,28 @@ class ParallelLoadIT extends EmbeddedPostgresTest {
         }
     }
 
-    private void killMidwayThenRestart(TargetTablePrepMode mode, MigrationType type) throws Exception {
-        String src = server.newDatabase("src");
-        String dst = server.newDatabase("dst");
+    private static final String BIG_IN_THREE = """
+            {"rules": [{"rule-type": "selection", "rule-id": "1", "rule-action": "include",
+                        "object-locator": {"schema-name": "public", "table-name": "big"}},
+                       {"rule-type": "table-settings", "rule-id": "2",
+                        "object-locator": {"schema-name": "public", "table-name": "big"},
+                        "parallel-load": {"type": "ranges", "columns": ["id"], "boundaries": [["2000"], ["4000"]]}}]}""";
+
+    /** A keyless table of 6000 rows, where a range loaded twice would show as doubled rows. */
+    private static void createBig(String src) throws Exception {
         try (Connection c = server.connect(src)) {
-            // keyless: a range loaded twice would show as doubled rows
             Tables.exec(c, "CREATE TABLE big (id int NOT NULL, v text)", "ALTER TABLE big REPLICA IDENTITY FULL",
                     "INSERT INTO big SELECT g, 'v' || g FROM generate_series(1, 6000) g");
         }
-        TableMappings mappings = TableMappings.parse("""
-                {"rules": [{"rule-type": "selection", "rule-id": "1", "rule-action": "include",
-                            "object-locator": {"schema-name": "public", "table-name": "big"}},
-                           {"rule-type": "table-settings", "rule-id": "2",
-                            "object-locator": {"schema-name": "public", "table-name": "big"},
-                            "parallel-load": {"type": "ranges", "columns": ["id"], "boundaries": [["2000"], ["4000"]]}}]}""",
-                "m.json");
-        TaskSettings settings = TaskSettings.defaults().withTargetTablePrepMode(mode);
+    }
+
+    /** Runs the load of big in three ranges until the first two committed, the third one held, then kills the task. */
+    private static void killAfterTwoRanges(String src, String dst, TaskSettings settings, MigrationType type) throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         try (Source source = holdingLastRange(src, release);
              dev.ferry.core.spi.Target target = Endpoints.target(server.endpoint(dst));
              FerryTask first = Ferry.task("cut").source(source).target(target).migrationType(type).settings(settings)
-                     .tableMappings(mappings).build()) {
+                     .tableMappings(TableMappings.parse(BIG_IN_THREE, "m.json")).build()) {
             first.start();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (rangesDone(dst) < 2) {
@@ -274,14 +275,26 @@ class ParallelLoadIT extends EmbeddedPostgresTest {
         } finally {
             release.countDown();
         }
+    }
+
+    private static FerryTask restart(String src, String dst, TaskSettings settings, MigrationType type) {
+        return Ferry.task("cut").source(server.endpoint(src)).target(server.endpoint(dst)).migrationType(type)
+                .settings(settings).tableMappings(TableMappings.parse(BIG_IN_THREE, "m.json")).build();
+    }
+
+    private void killMidwayThenRestart(TargetTablePrepMode mode, MigrationType type) throws Exception {
+        String src = server.newDatabase("src");
+        String dst = server.newDatabase("dst");
+        createBig(src);
+        TaskSettings settings = TaskSettings.defaults().withTargetTablePrepMode(mode);
+        killAfterTwoRanges(src, dst, settings, type);
         try (Connection t = server.connect(dst)) {
             assertThat(Tables.count(t, "public.big")).as("the two ranges that committed").isEqualTo(3999);
         }
         try (Connection c = server.connect(src)) {
             Tables.exec(c, "UPDATE big SET v = 'changed while stopped' WHERE id % 100 = 0");
         }
-        try (FerryTask again = Ferry.task("cut").source(server.endpoint(src)).target(server.endpoint(dst)).migrationType(type)
-                .settings(settings).tableMappings(mappings).build()) {
+        try (FerryTask again = restart(src, dst, settings, type)) {
             again.start();
             if (type.cdc()) {
                 assertThat(again.awaitInSync(Duration.ofSeconds(60))).as("%s", again.status().error()).isTrue();
@@ -291,6 +304,40 @@ class ParallelLoadIT extends EmbeddedPostgresTest {
             }
             assertThat(stats(again, "big").fullLoadRows()).as("the table loads again, whole").isEqualTo(6000);
             assertSame(src, dst, "public.big");
+        }
+    }
+
+    @Test
+    @DisplayName("when a load in ranges into a DO_NOTHING table that held rows of its own is killed midway, then the restart "
+            + "refuses, naming the rows to remove, and once they are removed loads the table with the user's rows kept")
+    void killMidwayDoNothingOnOwnRows() throws Exception {
+        String src = server.newDatabase("src");
+        String dst = server.newDatabase("dst");
+        createBig(src);
+        try (Connection t = server.connect(dst)) {
+            Tables.exec(t, "CREATE TABLE big (id int NOT NULL, v text)",
+                    "INSERT INTO big SELECT g, 'own' FROM generate_series(100001, 100010) g");
+        }
+        TaskSettings settings = TaskSettings.defaults().withTargetTablePrepMode(TargetTablePrepMode.DO_NOTHING);
+        killAfterTwoRanges(src, dst, settings, MigrationType.FULL_LOAD);
+        try (FerryTask again = restart(src, dst, settings, MigrationType.FULL_LOAD)) {
+            again.start();
+            assertThat(again.awaitFinished(Duration.ofSeconds(60))).isTrue();
+            assertThat(again.status().state()).isEqualTo(TaskState.FAILED);
+            assertThat(again.status().error()).contains("table public.big: task cut loaded 3999 row(s) into it before, on top of the 10 "
+                    + "it held, and stopped before it recorded the table as loaded");
+        }
+        try (Connection t = server.connect(dst)) {
+            Tables.exec(t, "DELETE FROM big WHERE v <> 'own'");
+        }
+        try (FerryTask again = restart(src, dst, settings, MigrationType.FULL_LOAD)) {
+            again.start();
+            assertThat(again.awaitFinished(Duration.ofSeconds(60))).isTrue();
+            assertThat(again.status().state()).as("%s", again.status().error()).isEqualTo(TaskState.LOAD_COMPLETE);
+        }
+        try (Connection s = server.connect(src); Connection t = server.connect(dst)) {
+            assertThat(Tables.rows(t, "(SELECT * FROM public.big WHERE v <> 'own')")).isEqualTo(Tables.rows(s, "public.big"));
+            assertThat(Tables.count(t, "public.big WHERE v = 'own'")).isEqualTo(10);
         }
     }
 
