@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code ferry bench}: throughput of Ferry against the ceiling of the same machine, in one run. */
 @Command(name = "bench", description = "Measure throughput on embedded PostgreSQL servers.",
-        subcommands = {BenchCommand.FullLoad.class, BenchCommand.Cdc.class})
+        subcommands = {BenchCommand.FullLoad.class, BenchCommand.Ranges.class, BenchCommand.Cdc.class})
 final class BenchCommand {
 
     static final String ITEMS_DDL = "(id bigint PRIMARY KEY, account int NOT NULL, amount numeric(12,2), name text, "
@@ -127,6 +127,110 @@ final class BenchCommand {
                 }
             }
             return rows / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    @Command(name = "ranges", description = "One big table: Ferry's full load in one stream against the same load split "
+            + "by itself into ranges of its key, each checked complete by count and checksum.")
+    static final class Ranges implements Callable<Integer> {
+        @Option(names = "--rows", defaultValue = "5000000", description = "Rows in the 7-column table (default 5000000).")
+        long rows;
+
+        @Option(names = "--runs", defaultValue = "2", description = "Runs of each, best reported (default 2).")
+        int runs;
+
+        @Option(names = "--subtasks", defaultValue = "8", description = "MaxFullLoadSubTasks: the most ranges (default 8).")
+        int subTasks;
+
+        @Option(names = "--split-rows", defaultValue = "" + FerryTask.DEFAULT_AUTO_SPLIT_ROWS,
+                description = "Rows per range of the automatic split (default ${DEFAULT-VALUE}).")
+        long splitRows;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = System.out;
+            out.println("ferry bench ranges: starting two embedded PostgreSQL servers...");
+            try (EmbeddedServers servers = new EmbeddedServers("bench")) {
+                long t0 = System.nanoTime();
+                String expected;
+                try (Connection c = servers.connect(servers.source)) {
+                    createItems(c, rows);
+                    expected = checksum(c);
+                }
+                out.printf("ferry bench ranges: %,d rows x 7 columns generated in %.1f s; source %s%n", rows,
+                        (System.nanoTime() - t0) / 1e9, expected);
+                long ranges = Math.min(Math.min(subTasks, Math.max(2, Runtime.getRuntime().availableProcessors())),
+                        rows / Math.max(1, splitRows));
+                out.printf("ferry bench ranges: automatic split into %d ranges of the key (MaxFullLoadSubTasks %d, %d cores, %,d "
+                        + "rows per range); each range holds at most %d blocks of %d rows or %d MiB in its queue; max heap %d MiB%n",
+                        ranges < 2 ? 1 : ranges, subTasks, Runtime.getRuntime().availableProcessors(), splitRows, 4, 1024, 4, Runtime.getRuntime().maxMemory() >> 20);
+                try (Connection c = servers.connect(servers.source); Statement st = c.createStatement();
+                     java.sql.ResultSet rs = st.executeQuery("EXPLAIN SELECT * FROM ONLY bench.items WHERE id >= " + (rows / 5)
+                             + " AND id < " + (2 * rows / 5))) {
+                    rs.next();
+                    out.println("ferry bench ranges: a range's read on the source: " + rs.getString(1).trim());
+                }
+                out.printf("%-5s %20s %12s %20s %12s %8s%n", "run", "one stream (rows/s)", "peak heap", "ranges (rows/s)",
+                        "peak heap", "ratio");
+                double bestOne = 0;
+                double bestRanges = 0;
+                for (int run = 1; run <= runs; run++) {
+                    long[] heapOne = new long[1];
+                    long[] heapRanges = new long[1];
+                    double one = load(servers, 0, expected, heapOne);
+                    double split = load(servers, splitRows, expected, heapRanges);
+                    bestOne = Math.max(bestOne, one);
+                    bestRanges = Math.max(bestRanges, split);
+                    out.printf("%-5d %,20.0f %9d MiB %,20.0f %9d MiB %8.2f%n", run, one, heapOne[0] >> 20, split,
+                            heapRanges[0] >> 20, split / one);
+                }
+                out.printf("%-5s %,20.0f %12s %,20.0f %12s %8.2f%n", "best", bestOne, "", bestRanges, "", bestRanges / bestOne);
+                out.printf("ferry bench ranges: automatic ranges load at %.2f x the single stream; every load checked complete "
+                        + "(count and checksum equal to the source's)%n", bestRanges / bestOne);
+            }
+            return 0;
+        }
+
+        /** Loads bench.items with automatic splits of {@code splitRows} rows (0: one stream), checks it, returns rows/s. */
+        private double load(EmbeddedServers servers, long splitRows, String expected, long[] peakHeap) throws Exception {
+            System.gc();
+            List<java.lang.management.MemoryPoolMXBean> heap = new ArrayList<>();
+            for (java.lang.management.MemoryPoolMXBean p : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+                if (p.getType() == java.lang.management.MemoryType.HEAP) {
+                    p.resetPeakUsage();
+                    heap.add(p);
+                }
+            }
+            long start = System.nanoTime();
+            try (FerryTask task = Ferry.task("bench-ranges").source(servers.endpoint(servers.source))
+                    .target(servers.endpoint(servers.target)).migrationType(MigrationType.FULL_LOAD).reload(true)
+                    .maxParallelTables(subTasks).autoSplitRows(splitRows).build()) {
+                task.start();
+                if (!task.awaitFinished(Duration.ofHours(1)) || task.status().fullLoadRows() != rows) {
+                    throw new FerryException("ferry full load failed: " + task.status().error());
+                }
+            }
+            double rate = rows / ((System.nanoTime() - start) / 1e9);
+            for (java.lang.management.MemoryPoolMXBean p : heap) {
+                peakHeap[0] += p.getPeakUsage().getUsed();
+            }
+            try (Connection t = servers.connect(servers.target)) {
+                String actual = checksum(t);
+                if (!actual.equals(expected)) {
+                    throw new FerryException("the target holds " + actual + ", the source " + expected);
+                }
+            }
+            return rate;
+        }
+
+        /** Row count and the sum of every row's 64-bit hash of its text form: equal tables give equal sums. */
+        private static String checksum(Connection c) throws Exception {
+            try (Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT count(*), coalesce(sum(hashtextextended(i::text, 0)), 0) "
+                         + "FROM bench.items i")) {
+                rs.next();
+                return rs.getLong(1) + " rows, checksum " + rs.getString(2);
+            }
         }
     }
 

@@ -347,6 +347,10 @@ final class SqlServerSource implements AssessableSource, PreparableSource {
         StringJoiner select = new StringJoiner(", ");
         SqlServerTypes.Read[] reads = reads(t, table, select);
         checkLossyKeys(List.of(table));
+        if (range != null && range.partition() != null) {
+            throw new SourceException("table " + table.id() + ": the SQL Server source cannot read a table by its partitions; use "
+                    + "parallel-load type 'ranges' with columns and boundaries of its key instead");
+        }
         String where = range == null ? "" : " WHERE " + rangeCondition(range);
         String sql = "SELECT " + select + " FROM " + SqlServerIdentifiers.quote(table.id()) + where;
         KeylessSnapshot.Pending keyless = keylessLoads.get(table.id());
@@ -376,6 +380,28 @@ final class SqlServerSource implements AssessableSource, PreparableSource {
             reads[i] = m.read();
         }
         return reads;
+    }
+
+    /** {@code MIN} and {@code MAX} of the key column: two seeks on its index. */
+    @Override
+    public java.util.Optional<dev.ferry.core.spi.KeyBounds> keyBounds(TableSchema table, String column) {
+        table(table.id());
+        try (Connection c = connector.pooled(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(keyBoundsSql(table.id(), column))) {
+            rs.next();
+            long min = rs.getLong(1);
+            if (rs.wasNull()) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(new dev.ferry.core.spi.KeyBounds(min, rs.getLong(2)));
+        } catch (SQLException e) {
+            throw connector.failure("reading the smallest and largest " + column + " of " + table.id() + " failed", e);
+        }
+    }
+
+    static String keyBoundsSql(TableId table, String column) {
+        String col = SqlServerIdentifiers.quote(column);
+        return "SELECT CAST(MIN(" + col + ") AS bigint), CAST(MAX(" + col + ") AS bigint) FROM " + SqlServerIdentifiers.quote(table);
     }
 
     static String rangeCondition(KeyRange range) {

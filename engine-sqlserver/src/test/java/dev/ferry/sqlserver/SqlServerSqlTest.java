@@ -96,6 +96,23 @@ class SqlServerSqlTest {
         assertThat(SqlServerSource.rangeCondition(new KeyRange("id", null, null))).isEqualTo("1 = 1");
     }
 
+    @Test
+    @DisplayName("when a range has two columns, then the condition is the tuple comparison written out, as DMS writes it")
+    void tupleKeyRangeCondition() {
+        KeyRange r = new KeyRange(List.of("SALES_NO", "REGION"), List.of(1000L, "NORTH"), List.of(3000L, "WEST"), null);
+        assertThat(SqlServerSource.rangeCondition(r)).isEqualTo("[SALES_NO] >= 1000 AND NOT (([SALES_NO] < 1000) OR "
+                + "(([SALES_NO] = 1000) AND ([REGION] < N'NORTH'))) AND [SALES_NO] <= 3000 AND (([SALES_NO] < 3000) OR "
+                + "(([SALES_NO] = 3000) AND ([REGION] < N'WEST')))");
+    }
+
+    @Test
+    @DisplayName("when the key bounds are read, then MIN and MAX of the quoted column are cast to bigint")
+    void keyBoundsSql() {
+        // T-SQL: SELECT CAST(MIN(col) AS bigint) ...; MIN/MAX ignore NULLs and return NULL for no rows
+        assertThat(SqlServerSource.keyBoundsSql(new TableId("sales", "order]s"), "id"))
+                .isEqualTo("SELECT CAST(MIN([id]) AS bigint), CAST(MAX([id]) AS bigint) FROM [sales].[order]]s]");
+    }
+
     /** dbo.nodes: a hierarchyid primary key (read by the full load as its text form) and a name. */
     static SqlServerCatalog.Table nodes() {
         return SqlServerCatalog.assemble(

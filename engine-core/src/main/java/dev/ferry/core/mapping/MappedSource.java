@@ -101,6 +101,16 @@ public final class MappedSource extends ForwardingSource {
     }
 
     @Override
+    public java.util.Optional<dev.ferry.core.spi.KeyBounds> keyBounds(TableSchema table, String column) {
+        throw new UnsupportedOperationException("key bounds are read from the source table: plan ranges on mapping(id).source()");
+    }
+
+    @Override
+    public List<TableId> partitions(TableSchema table) {
+        throw new UnsupportedOperationException("partitions are read from the source table: plan ranges on mapping(id).source()");
+    }
+
+    @Override
     public ChangeStream openChangeStream(String taskName, List<TableSchema> tables, SourcePosition from, BatchLimits limits) {
         ChangeStream stream = delegate.openChangeStream(taskName, sources(tables), from, limits);
         boolean identity = true;

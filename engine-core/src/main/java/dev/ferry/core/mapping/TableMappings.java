@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -30,6 +31,8 @@ public final class TableMappings {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<SelectionRule> rules;
+    /** The table-settings rules, one per table at most; set once, by {@link #parse}. */
+    private List<TableSettingsRule> tableSettings = List.of();
 
     private TableMappings(List<SelectionRule> rules) {
         this.rules = List.copyOf(rules);
@@ -88,6 +91,7 @@ public final class TableMappings {
         }
         List<String> problems = new ArrayList<>();
         List<SelectionRule> rules = new ArrayList<>();
+        List<TableSettingsRule> settings = new ArrayList<>();
         JsonNode array = root == null ? null : root.get("rules");
         if (array == null || !array.isArray()) {
             throw new ConfigurationException("table mappings " + origin, List.of("$.rules: missing or not an array"));
@@ -102,6 +106,13 @@ public final class TableMappings {
             String type = text(rule, "rule-type");
             if (type.isEmpty()) {
                 problems.add(label + ": missing rule-type");
+                continue;
+            }
+            if (type.equals("table-settings")) {
+                TableSettingsRule s = TableSettingsRule.parse(rule, label, problems);
+                if (s != null) {
+                    settings.add(s);
+                }
                 continue;
             }
             if (!type.equals("selection")) {
@@ -142,10 +153,13 @@ public final class TableMappings {
         if (problems.isEmpty() && rules.stream().noneMatch(SelectionRule::include)) {
             problems.add("$.rules: no selection rule with rule-action 'include'");
         }
+        TableSettingsRule.checkOnePerTable(settings, problems);
         if (!problems.isEmpty()) {
             throw new ConfigurationException("table mappings " + origin, problems);
         }
-        return new TableMappings(rules);
+        TableMappings mappings = new TableMappings(rules);
+        mappings.tableSettings = List.copyOf(settings);
+        return mappings;
     }
 
     /**
@@ -197,6 +211,11 @@ public final class TableMappings {
             }
         }
         return included;
+    }
+
+    /** The table-settings rule for {@code sourceTable}, named by its source schema and name; at most one matches. */
+    public Optional<TableSettingsRule> tableSettings(TableId sourceTable) {
+        return tableSettings.stream().filter(r -> r.matches(sourceTable)).findFirst();
     }
 
     public List<SelectionRule> rules() {

@@ -40,6 +40,16 @@ public abstract class ForwardingSource implements Source {
     }
 
     @Override
+    public java.util.Optional<KeyBounds> keyBounds(TableSchema table, String column) {
+        return delegate.keyBounds(table, column);
+    }
+
+    @Override
+    public List<dev.ferry.core.model.TableId> partitions(TableSchema table) {
+        return delegate.partitions(table);
+    }
+
+    @Override
     public ChangeStream openChangeStream(String taskName, List<TableSchema> tables, SourcePosition from, BatchLimits limits) {
         return delegate.openChangeStream(taskName, tables, from, limits);
     }

@@ -56,8 +56,10 @@ public interface Source extends AutoCloseable {
     }
 
     /**
-     * Opens a reader of all rows of {@code table}, or of {@code range} of it when not null.
-     * Rows come as {@code Object[]} in the table's column order.
+     * Opens a reader of all rows of {@code table}, or of {@code range} of it when not null (its
+     * partition, from {@link #partitions}, and its key bounds). Rows come as {@code Object[]} in the
+     * table's column order. Readers of ranges of one table may run at the same time; opened while a
+     * {@link CdcMark} with a consistent snapshot is open, they all read that snapshot.
      */
     BulkReader openBulkReader(TableSchema table, KeyRange range);
 
@@ -89,6 +91,33 @@ public interface Source extends AutoCloseable {
                 reader.close();
             }
         };
+    }
+
+    /**
+     * The smallest and largest value of {@code column}, an integer column of {@code table}'s primary
+     * key, for splitting its full load into ranges that run in parallel. Empty when the table has no
+     * rows, or when this source declines (the default): the table then loads in one range. Reads no
+     * more than the key's index when there is one. Callable from any thread.
+     *
+     * @throws SourceException when the source cannot be read
+     */
+    default java.util.Optional<KeyBounds> keyBounds(TableSchema table, String column) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * The partitions that hold {@code table}'s rows (on PostgreSQL, the leaf partitions of a partitioned
+     * table), each a slice {@link #openBulkReader} reads with {@link KeyRange#partition}, for a
+     * {@code parallel-load} of type {@code partitions-auto} or {@code partitions-list}. Empty when the
+     * table has no partitions. Callable from any thread.
+     *
+     * @throws SourceException when this source cannot read a table by partitions (the default); the
+     *                         message names the table and what to use instead
+     */
+    default List<dev.ferry.core.model.TableId> partitions(TableSchema table) {
+        throw new SourceException("table " + table.id() + ": this source cannot load a table by its partitions "
+                + "(parallel-load type partitions-auto or partitions-list); use parallel-load type 'ranges' with columns and "
+                + "boundaries of its key instead");
     }
 
     /**

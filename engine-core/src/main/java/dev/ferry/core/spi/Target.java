@@ -61,6 +61,22 @@ public interface Target extends AutoCloseable {
     }
 
     /**
+     * A writer of one of the {@code ranges} ranges a table's load is split into, loaded at the same
+     * time by several writers, each committing on its own. Each records, in the transaction of its
+     * rows, that one more range of the table committed; the table counts as loaded
+     * ({@link #tablesLoaded}) only once all {@code ranges} have. A load of the table again (its
+     * {@link #prepareTable(String, TableSchema, TargetTablePrepMode)}) settles the ranges of an earlier
+     * one that did not count, as it settles a whole load. {@code ranges == 1} is
+     * {@link #openBulkWriter(String, TableSchema, String)}.
+     *
+     * <p>The default records nothing for {@code ranges > 1} (the table then loads again after a
+     * restart, as with a target that records no loads).
+     */
+    default BulkWriter openBulkWriter(String taskName, TableSchema table, String position, int ranges) {
+        return ranges == 1 ? openBulkWriter(taskName, table, position) : openBulkWriter(table);
+    }
+
+    /**
      * The tables whose load by task {@code taskName} at {@code position} (null: a full-load-only
      * load) the target recorded and has not forgotten. Never null.
      */

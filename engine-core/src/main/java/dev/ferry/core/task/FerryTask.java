@@ -22,6 +22,7 @@ import dev.ferry.core.spi.ChangeChunk;
 import dev.ferry.core.spi.ChangeStream;
 import dev.ferry.core.spi.Checkpoint;
 import dev.ferry.core.spi.EndpointConfig;
+import dev.ferry.core.spi.KeyRange;
 import dev.ferry.core.spi.Source;
 import dev.ferry.core.spi.SyncPoint;
 import dev.ferry.core.spi.Target;
@@ -69,6 +70,8 @@ public final class FerryTask implements AutoCloseable {
     private static final int APPLY_ATTEMPTS = 5;
     /** The most bytes (estimated) of changes held for tables that are loading while CDC runs. */
     private static final long MAX_HELD_BYTES = 128L << 20;
+    /** Rows per range of a table that splits by itself, unless the builder says otherwise. */
+    public static final long DEFAULT_AUTO_SPLIT_ROWS = 1_000_000;
 
     private final String name;
     private final Source source;
@@ -85,6 +88,8 @@ public final class FerryTask implements AutoCloseable {
     private final LobLimits lobLimits;
     private final List<TaskListener> listeners;
     private final boolean reload;
+    /** Rows per range of a table split automatically (Builder.autoSplitRows). */
+    private final long autoSplitRows;
 
     private final Map<TableId, TableCounters> counters = Collections.synchronizedMap(new LinkedHashMap<>());
     private final CountDownLatch fullLoadDone = new CountDownLatch(1);
@@ -131,6 +136,7 @@ public final class FerryTask implements AutoCloseable {
         });
         this.listeners = List.copyOf(b.listeners);
         this.reload = b.reload;
+        this.autoSplitRows = b.autoSplitRows;
         Source s = b.source;
         Target t = b.target;
         if (s == null) {
@@ -534,39 +540,56 @@ public final class FerryTask implements AutoCloseable {
 
     /**
      * Loads {@code tables} in parallel; each table's load is recorded on the target with its rows
-     * (see {@link Target#openBulkWriter(String, TableSchema, String)}), as consistent with
-     * {@code position} (null for a full-load-only task).
+     * (see {@link Target#openBulkWriter(String, TableSchema, String, int)}), as consistent with
+     * {@code position} (null for a full-load-only task). A table may be split into ranges
+     * ({@link TableSplit}): every range is its own reader and writer, and ranges of all tables share
+     * the MaxFullLoadSubTasks threads; a table counts as loaded once every range of it committed.
+     * Every table's split is planned before any row moves, so that a table-settings rule that does not
+     * fit its table fails the task with nothing loaded.
      */
     private void fullLoad(List<TableSchema> tables, String position) throws InterruptedException {
         if (tables.isEmpty()) {
             return;
         }
-        int threads = Math.min(settings.maxFullLoadSubTasks(), tables.size());
-        ExecutorService pool = Executors.newFixedThreadPool(threads, threadFactory("load"));
+        // Largest first, so that the longest load does not start last.
+        List<TableSchema> order = new ArrayList<>(tables);
+        order.sort((a, b) -> Long.compare(b.estimatedRows(), a.estimatedRows()));
+        List<TableLoad> loads = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        // each range decodes and encodes on two threads of its own: more ranges than cores only contend in this process
+        int autoRanges = Math.min(settings.maxFullLoadSubTasks(), Math.max(2, Runtime.getRuntime().availableProcessors()));
+        for (TableSchema table : order) {
+            try {
+                // ranges are planned on the source table (its names), and read through the mapped source
+                TableSchema sourceTable = mapped.mapping(table.id()).source();
+                TableSplit split = TableSplit.plan(sourceTable, mappings.tableSettings(sourceTable.id()), source, autoRanges,
+                        autoSplitRows);
+                loads.add(new TableLoad(table, position, split));
+            } catch (ConfigurationException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException("table mappings", problems);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(settings.maxFullLoadSubTasks(), threadFactory("load"));
         loadPool = pool;
-        List<Future<?>> futures = new ArrayList<>();
+        List<Future<?>> jobs = Collections.synchronizedList(new ArrayList<>());
         try {
-            // Largest first, so that the longest load does not start last.
-            List<TableSchema> order = new ArrayList<>(tables);
-            order.sort((a, b) -> Long.compare(b.estimatedRows(), a.estimatedRows()));
-            for (TableSchema table : order) {
-                futures.add(pool.submit(() -> {
-                    loadTable(table, position);
-                    return null;
-                }));
+            for (TableLoad load : loads) {
+                jobs.add(pool.submit(() -> load.start(pool, jobs)));
             }
-            List<String> failures = new ArrayList<>();
-            for (int i = 0; i < futures.size(); i++) {
-                try {
-                    futures.get(i).get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    failures.add(order.get(i).id() + ": " + FerryException.describe(e.getCause()));
-                } catch (java.util.concurrent.CancellationException e) {
-                    failures.add(order.get(i).id() + ": cancelled");
-                }
-            }
+            awaitJobs(jobs);
             if (stopRequested) {
                 throw new InterruptedException("stopped during the full load");
+            }
+            List<String> failures = new ArrayList<>();
+            for (TableLoad load : loads) {
+                if (load.failure != null) {
+                    failures.add(load.table.id() + ": " + FerryException.describe(load.failure));
+                } else if (!load.done) {
+                    failures.add(load.table.id() + ": cancelled");
+                }
             }
             if (!failures.isEmpty()) {
                 throw new FerryException("full load failed for " + failures.size() + " table(s): " + String.join("; ", failures));
@@ -578,44 +601,139 @@ public final class FerryTask implements AutoCloseable {
         }
     }
 
-    /** Rows move reader thread → bounded queue of blocks → this thread → target writer. */
-    private void loadTable(TableSchema table, String position) throws Exception {
-        TableCounters c = counters.get(table.id());
-        c.state = TableState.FULL_LOAD;
-        c.loadStarted = Instant.now();
-        publish();
-        try {
-            target.prepareTable(name, table, settings.targetTablePrepMode());
-            long written;
-            BulkReader reader = null;
-            BulkWriter writer = null;
-            try {
-                reader = opened(mapped.openBulkReader(table, null));
-                writer = opened(target.openBulkWriter(name, table, position));
-                written = RowPipe.run(table.id(), reader, limited(table, writer), c.fullLoadRows, (what, body) -> {
-                    Thread t = newWorker(what, () -> {
-                        try {
-                            body.run();
-                        } finally {
-                            workers.remove(Thread.currentThread());
-                        }
-                    });
-                    t.start();
-                    return t;
-                });
-            } finally {
+    /**
+     * Waits for every load job, those the jobs add included: a job adds the jobs of its table's other
+     * ranges before it ends, so once the last job in the list has ended no more come. On a stop the pool
+     * is shut down and its queued jobs never run: they are cancelled here, so that waiting ends.
+     */
+    private void awaitJobs(List<Future<?>> jobs) throws InterruptedException {
+        for (int i = 0; ; i++) {
+            Future<?> job;
+            synchronized (jobs) {
+                if (i == jobs.size()) {
+                    return;
+                }
+                job = jobs.get(i);
+            }
+            while (true) {
                 try {
-                    release(writer);
-                } finally {
-                    release(reader);
+                    job.get(200, TimeUnit.MILLISECONDS);
+                    break;
+                } catch (java.util.concurrent.TimeoutException e) {
+                    if (stopRequested || aborted) {
+                        synchronized (jobs) {
+                            for (Future<?> f : jobs) {
+                                f.cancel(true);
+                            }
+                        }
+                    }
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+                    break; // the table's load holds its failure
                 }
             }
-            c.fullLoadRows.set(written);
+        }
+    }
+
+    /** The load of one table, in one range or several; its counters say how far it is. */
+    private final class TableLoad {
+        final TableSchema table;
+        final String position;
+        final TableSplit split;
+        final TableCounters c;
+        private final AtomicInteger rangesLeft = new AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicLong rows = new java.util.concurrent.atomic.AtomicLong();
+        volatile Throwable failure;
+        volatile boolean done;
+
+        TableLoad(TableSchema table, String position, TableSplit split) {
+            this.table = table;
+            this.position = position;
+            this.split = split;
+            this.c = counters.get(table.id());
+        }
+
+        /** Prepares the table, then loads its first range here and queues the others. */
+        Void start(ExecutorService pool, List<Future<?>> jobs) throws Exception {
+            c.state = TableState.FULL_LOAD;
+            c.loadStarted = Instant.now();
+            publish();
+            List<KeyRange> ranges = split.ranges().isEmpty() ? Collections.singletonList(null) : split.ranges();
+            try {
+                target.prepareTable(name, table, settings.targetTablePrepMode());
+                if (ranges.size() > 1) {
+                    LOG.info("task {}: table {} loads in {}", name, table.id(), split.how());
+                }
+                rangesLeft.set(ranges.size());
+                for (int i = 1; i < ranges.size(); i++) {
+                    KeyRange range = ranges.get(i);
+                    jobs.add(pool.submit(() -> loadRange(range, ranges.size())));
+                }
+            } catch (Throwable e) {
+                failed(e);
+                throw e;
+            }
+            return loadRange(ranges.get(0), ranges.size());
+        }
+
+        /** Rows move reader thread → bounded queue of blocks → this thread → target writer, in one transaction. */
+        Void loadRange(KeyRange range, int ranges) throws Exception {
+            if (failure != null || stopRequested) {
+                return null; // the table loads again on the next start
+            }
+            try {
+                long written;
+                BulkReader reader = null;
+                BulkWriter writer = null;
+                try {
+                    reader = opened(mapped.openBulkReader(table, range));
+                    writer = opened(target.openBulkWriter(name, table, position, ranges));
+                    written = RowPipe.run(table.id(), reader, limited(table, writer), c.fullLoadRows, (what, body) -> {
+                        Thread t = newWorker(what, () -> {
+                            try {
+                                body.run();
+                            } finally {
+                                workers.remove(Thread.currentThread());
+                            }
+                        });
+                        t.start();
+                        return t;
+                    });
+                } finally {
+                    try {
+                        release(writer);
+                    } finally {
+                        release(reader);
+                    }
+                }
+                rows.addAndGet(written);
+                if (ranges > 1) {
+                    LOG.debug("task {}: table {}, range {} loaded, {} rows", name, table.id(), range, written);
+                }
+                if (rangesLeft.decrementAndGet() == 0) {
+                    loaded();
+                }
+                return null;
+            } catch (Throwable e) {
+                failed(e);
+                throw e;
+            }
+        }
+
+        private void loaded() {
+            c.fullLoadRows.set(rows.get());
             c.loadEnded = Instant.now();
             c.state = TableState.TABLE_COMPLETED;
-            LOG.info("task {}: table {} loaded, {} rows in {} ms", name, table.id(), written,
+            done = true;
+            LOG.info("task {}: table {} loaded, {} rows in {} ms", name, table.id(), rows.get(),
                     Duration.between(c.loadStarted, c.loadEnded).toMillis());
-        } catch (Throwable e) {
+            publish();
+        }
+
+        private synchronized void failed(Throwable e) {
+            if (failure != null) {
+                return;
+            }
+            failure = e;
             c.loadEnded = Instant.now();
             if (stopRequested) {
                 c.state = TableState.TABLE_CANCELLED;
@@ -623,8 +741,6 @@ public final class FerryTask implements AutoCloseable {
                 c.state = TableState.TABLE_ERROR;
                 c.error = FerryException.describe(e);
             }
-            throw e;
-        } finally {
             publish();
         }
     }
@@ -1141,6 +1257,7 @@ public final class FerryTask implements AutoCloseable {
         private TaskSettings settings = TaskSettings.defaults();
         private final List<TaskListener> listeners = new ArrayList<>();
         private boolean reload;
+        private long autoSplitRows = DEFAULT_AUTO_SPLIT_ROWS;
 
         private Builder(String name) {
             if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,62}")) {
@@ -1190,6 +1307,21 @@ public final class FerryTask implements AutoCloseable {
         /** Tables loaded in parallel (FullLoadSettings.MaxFullLoadSubTasks), 1..49, default 8. */
         public Builder maxParallelTables(int n) {
             this.settings = settings.withMaxFullLoadSubTasks(n);
+            return this;
+        }
+
+        /**
+         * Rows per range when a table without a {@code parallel-load} rule splits by itself: a table with
+         * a single-column integer primary key and at least twice as many rows (by the source's estimate)
+         * loads in ranges of its key, at most MaxFullLoadSubTasks and at most as many as this machine has
+         * cores (at least 2). 0 turns this off. Default
+         * {@value FerryTask#DEFAULT_AUTO_SPLIT_ROWS}. A Ferry extension: DMS splits only as rules say.
+         */
+        public Builder autoSplitRows(long rows) {
+            if (rows < 0) {
+                throw new ConfigurationException("autoSplitRows must be 0 (off) or more, was " + rows);
+            }
+            this.autoSplitRows = rows;
             return this;
         }
 

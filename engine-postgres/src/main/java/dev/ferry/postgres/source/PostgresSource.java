@@ -364,11 +364,72 @@ public final class PostgresSource implements AssessableSource {
             select.add(t.read().get(src).expression());
             wire[i] = t.read().get(src).wire();
         }
-        String where = range == null ? "" : " WHERE " + rangeCondition(range);
-        String sql = "COPY (SELECT " + select + " FROM " + t.readSql() + where
+        String from = t.readSql();
+        if (range != null && range.partition() != null) {
+            if (!partitions(table).contains(range.partition())) {
+                throw new SourceException("table " + table.id() + " has no partition " + range.partition());
+            }
+            // a leaf partition holds its own rows only; the root's read expressions name its columns alike
+            from = "ONLY " + PgIdentifiers.quote(range.partition());
+        }
+        String where = range == null || range.columns().isEmpty() ? "" : " WHERE " + rangeCondition(range);
+        String sql = "COPY (SELECT " + select + " FROM " + from + where
                 + ") TO STDOUT (FORMAT binary)";
         return new PgBulkReader(connector, table, wire, sql, exportedSnapshot);
     }
+
+    /** {@code min} and {@code max} of the key column, through its index; a partitioned table's over its partitions. */
+    @Override
+    public java.util.Optional<dev.ferry.core.spi.KeyBounds> keyBounds(TableSchema table, String column) {
+        PgCatalog.Table t = table(table.id());
+        String col = PgIdentifiers.quote(column);
+        try (Connection c = connector.pooled(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT min(" + col + ")::bigint, max(" + col + ")::bigint FROM " + t.readSql())) {
+            rs.next();
+            long min = rs.getLong(1);
+            if (rs.wasNull()) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(new dev.ferry.core.spi.KeyBounds(min, rs.getLong(2)));
+        } catch (SQLException e) {
+            throw connector.failure("reading the smallest and largest " + column + " of " + table.id() + " failed", e);
+        }
+    }
+
+    /**
+     * The leaf partitions of a partitioned table, sub-partitions' leaves included (they hold the rows),
+     * by name; empty for a table that is not partitioned (tables that INHERIT from an ordinary table
+     * are tables of their own, not its partitions).
+     */
+    @Override
+    public List<TableId> partitions(TableSchema table) {
+        table(table.id());
+        try (Connection c = connector.pooled(); PreparedStatement ps = c.prepareStatement(PARTITIONS)) {
+            ps.setString(1, PgIdentifiers.quote(table.id()));
+            List<TableId> leaves = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    leaves.add(new TableId(rs.getString(1), rs.getString(2)));
+                }
+            }
+            return leaves;
+        } catch (SQLException e) {
+            throw connector.failure("reading the partitions of " + table.id() + " failed", e);
+        }
+    }
+
+    /** pg_inherits walked down from the table (pg_partition_tree needs PostgreSQL 12). */
+    static final String PARTITIONS = """
+            WITH RECURSIVE tree(oid) AS (
+                SELECT ?::regclass::oid
+                UNION ALL
+                SELECT i.inhrelid FROM pg_inherits i JOIN tree t ON i.inhparent = t.oid
+            )
+            SELECT n.nspname, c.relname FROM tree t JOIN pg_class c ON c.oid = t.oid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relispartition AND c.relkind IN ('r', 'f')
+            ORDER BY 1, 2
+            """;
 
     static String rangeCondition(KeyRange range) {
         return range.condition(PgIdentifiers::quote, PgIdentifiers::literal, "true");

@@ -9,8 +9,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
- * Full load of one table: one binary COPY in one transaction on a dedicated connection; when a task
- * is given, the record of the load ({@link PgTableLoads}) is written in that transaction too.
+ * Full load of one table, or of one range of it: one binary COPY in one transaction on a dedicated
+ * connection; when a task is given, the record of the load ({@link PgTableLoads}) is written in that
+ * transaction too.
  */
 final class PgBulkWriter implements BulkWriter {
 
@@ -19,23 +20,31 @@ final class PgBulkWriter implements BulkWriter {
     private final String recordSql;
     private final String taskName;
     private final String position;
+    private final int ranges;
     private Connection conn;
     private PgCopyWriter copy;
     private long rowsBefore;
     private boolean done;
 
-    /** @param recordSql {@link PgTableLoads#recordSql}, or null to record nothing (then taskName and position are unused) */
-    PgBulkWriter(PgConnector connector, TableSchema table, String recordSql, String taskName, String position) {
+    /**
+     * @param controlSchema where {@link PgTableLoads} lives, or null to record nothing (then taskName, position
+     *                      and ranges are unused)
+     * @param ranges        how many ranges the table's load is split into; this writer loads one of them
+     */
+    PgBulkWriter(PgConnector connector, TableSchema table, String controlSchema, String taskName, String position, int ranges) {
         this.connector = connector;
         this.table = table;
-        this.recordSql = recordSql;
+        this.recordSql = controlSchema == null ? null : PgTableLoads.recordSql(controlSchema);
         this.taskName = taskName;
         this.position = position;
+        this.ranges = ranges;
         try {
             conn = connector.open(new java.util.Properties());
             conn.setAutoCommit(false);
             if (recordSql != null) {
-                rowsBefore = PgTableLoads.rowsIn(conn, table.id());
+                long recorded = ranges > 1
+                        ? PgTableLoads.recordedRowsBefore(conn, controlSchema, taskName, table.id(), position, ranges) : -1;
+                rowsBefore = recorded >= 0 ? recorded : PgTableLoads.rowsIn(conn, table.id());
             }
             PgTargetTable target = PgTargetTable.resolve(conn, table);
             // the columns the target generates compute themselves: the source's values for them are not written
@@ -71,6 +80,7 @@ final class PgBulkWriter implements BulkWriter {
                     ps.setString(4, position);
                     ps.setLong(5, rows);
                     ps.setLong(6, rowsBefore);
+                    ps.setInt(7, ranges);
                     ps.executeUpdate();
                 }
             }

@@ -22,7 +22,8 @@ import java.util.Set;
  * table, written by the load's own transaction ({@link PgBulkWriter}), so that a table's rows and
  * the record of their load commit together or not at all. A row says: task T loaded table X,
  * consistent with source position P (null for a full-load-only task), R rows, into a table that
- * held B rows before. A restart of an interrupted full load keeps the tables loaded at its
+ * held B rows before; for a load split into ranges, how many ranges it has and how many committed
+ * (the table counts as loaded when all did). A restart of an interrupted full load keeps the tables loaded at its
  * position; a row left for a table the task loads again is a load that committed but did not count
  * (the task stopped before it recorded the table as loaded), which {@link #settle} resolves.
  * Rows are forgotten once a checkpoint counts their tables.
@@ -42,14 +43,51 @@ final class PgTableLoads {
     static String createSql(String controlSchema) {
         return "CREATE TABLE IF NOT EXISTS " + table(controlSchema) + " (task_name text NOT NULL, table_schema text NOT NULL, "
                 + "table_name text NOT NULL, position text, rows bigint NOT NULL, rows_before bigint NOT NULL, "
-                + "loaded_at timestamptz NOT NULL, PRIMARY KEY (task_name, table_schema, table_name))";
+                + "loaded_at timestamptz NOT NULL, ranges int, ranges_done int, PRIMARY KEY (task_name, table_schema, table_name))";
     }
 
-    /** Parameters: task, schema, table, position, rows, rows before. */
+    /** Made before loads were split into ranges: its rows keep NULL there, one whole load each. */
+    static String addRangesSql(String controlSchema) {
+        return "ALTER TABLE " + table(controlSchema) + " ADD COLUMN IF NOT EXISTS ranges int, ADD COLUMN IF NOT EXISTS ranges_done int";
+    }
+
+    /**
+     * Parameters: task, schema, table, position, rows, rows before, ranges. A load in one range
+     * writes its record; each range of a load split into several adds its rows to the record of the
+     * same load (same position and number of ranges, not complete yet), counts itself in
+     * {@code ranges_done}, and keeps the smallest rows-before any range saw: the first range to
+     * commit began before any other had committed, so that is the count from before the load.
+     */
     static String recordSql(String controlSchema) {
-        return "INSERT INTO " + table(controlSchema) + " (task_name, table_schema, table_name, position, rows, rows_before, "
-                + "loaded_at) VALUES (?, ?, ?, ?, ?, ?, now()) ON CONFLICT (task_name, table_schema, table_name) DO UPDATE SET "
-                + "position = EXCLUDED.position, rows = EXCLUDED.rows, rows_before = EXCLUDED.rows_before, loaded_at = EXCLUDED.loaded_at";
+        String same = "l.position IS NOT DISTINCT FROM EXCLUDED.position AND l.ranges = EXCLUDED.ranges AND l.ranges > 1 "
+                + "AND l.ranges_done < l.ranges";
+        return "INSERT INTO " + table(controlSchema) + " AS l (task_name, table_schema, table_name, position, rows, rows_before, "
+                + "loaded_at, ranges, ranges_done) VALUES (?, ?, ?, ?, ?, ?, now(), ?, 1) ON CONFLICT (task_name, table_schema, "
+                + "table_name) DO UPDATE SET position = EXCLUDED.position, "
+                + "rows = CASE WHEN " + same + " THEN l.rows + EXCLUDED.rows ELSE EXCLUDED.rows END, "
+                + "rows_before = CASE WHEN " + same + " THEN least(l.rows_before, EXCLUDED.rows_before) ELSE EXCLUDED.rows_before END, "
+                + "ranges_done = CASE WHEN " + same + " THEN l.ranges_done + 1 ELSE 1 END, "
+                + "ranges = EXCLUDED.ranges, loaded_at = EXCLUDED.loaded_at";
+    }
+
+    /**
+     * The rows-before of a load in {@code ranges} ranges at {@code position} that a range of it
+     * recorded already, in the caller's transaction; -1 when none did. A range that starts after
+     * another committed takes it instead of counting a table that holds that range's rows.
+     */
+    static long recordedRowsBefore(Connection c, String controlSchema, String taskName, TableId table, String position,
+                                   int ranges) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT rows_before FROM " + table(controlSchema) + " WHERE task_name = ? "
+                + "AND table_schema = ? AND table_name = ? AND position IS NOT DISTINCT FROM ? AND ranges = ? AND ranges_done < ranges")) {
+            ps.setString(1, taskName);
+            ps.setString(2, table.schema());
+            ps.setString(3, table.name());
+            ps.setString(4, position);
+            ps.setInt(5, ranges);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1;
+            }
+        }
     }
 
     /** The rows {@code table} holds, in the caller's transaction: 0 quickly when it is empty. */
@@ -66,7 +104,7 @@ final class PgTableLoads {
     static Set<TableId> loaded(Connection c, String controlSchema, String taskName, String position) throws SQLException {
         Set<TableId> tables = new LinkedHashSet<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT table_schema, table_name FROM " + table(controlSchema)
-                + " WHERE task_name = ? AND position IS NOT DISTINCT FROM ?")) {
+                + " WHERE task_name = ? AND position IS NOT DISTINCT FROM ? AND (ranges IS NULL OR ranges_done >= ranges)")) {
             ps.setString(1, taskName);
             ps.setString(2, position);
             try (ResultSet rs = ps.executeQuery()) {
@@ -112,7 +150,8 @@ final class PgTableLoads {
      * empty the table anyway. Under DO_NOTHING, its rows are removed when they are all the table
      * held; when it held other rows too, the load goes on only if the table holds those alone again
      * or nothing (the user removed Ferry's rows), and is refused otherwise. The record is removed:
-     * the new load writes its own.
+     * the new load writes its own. A load split into ranges of which only some committed is settled
+     * the same way: its record holds the rows of those ranges and the count from before the load.
      */
     static void settle(Connection c, String controlSchema, String taskName, TableSchema table, TargetTablePrepMode mode)
             throws SQLException {

@@ -115,6 +115,7 @@ public final class PostgresTarget implements Target {
             // a control table made before loaded tables were recorded: its rows keep NULL, "not known"
             st.execute("ALTER TABLE " + checkpointTable(controlSchema) + " ADD COLUMN IF NOT EXISTS loaded_tables text");
             st.execute(PgTableLoads.createSql(controlSchema));
+            st.execute(PgTableLoads.addRangesSql(controlSchema));
             return null;
         });
     }
@@ -234,13 +235,19 @@ public final class PostgresTarget implements Target {
 
     @Override
     public BulkWriter openBulkWriter(TableSchema table) {
-        return new PgBulkWriter(connector, table, null, null, null);
+        return new PgBulkWriter(connector, table, null, null, null, 1);
     }
 
     /** The load is recorded in {@link PgTableLoads}, in the transaction of the rows. */
     @Override
     public BulkWriter openBulkWriter(String taskName, TableSchema table, String position) {
-        return new PgBulkWriter(connector, table, PgTableLoads.recordSql(controlSchema), taskName, position);
+        return openBulkWriter(taskName, table, position, 1);
+    }
+
+    /** Each range records its commit in {@link PgTableLoads}, in the transaction of its rows. */
+    @Override
+    public BulkWriter openBulkWriter(String taskName, TableSchema table, String position, int ranges) {
+        return new PgBulkWriter(connector, table, controlSchema, taskName, position, ranges);
     }
 
     @Override
