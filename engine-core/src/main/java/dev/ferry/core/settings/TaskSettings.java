@@ -29,9 +29,11 @@ import java.util.Set;
  * @param batchApplyTimeoutMin  ChangeProcessingTuning.BatchApplyTimeoutMin: longest wait to fill a CDC batch
  * @param batchApplyMaxChanges  ChangeProcessingTuning.BatchSplitSize: most changes in one CDC batch (0 = Ferry's default)
  * @param controlSchema         ControlTablesSettings.ControlSchema: where checkpoints live on the target
+ * @param typeMappingProfile    FerrySettings.TypeMappingProfile (a Ferry extension): the target's column types
  */
 public record TaskSettings(TargetTablePrepMode targetTablePrepMode, int maxFullLoadSubTasks,
-                           Duration batchApplyTimeoutMin, int batchApplyMaxChanges, String controlSchema) {
+                           Duration batchApplyTimeoutMin, int batchApplyMaxChanges, String controlSchema,
+                           TypeMappingProfile typeMappingProfile) {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskSettings.class);
     public static final int DEFAULT_BATCH_CHANGES = 50_000;
@@ -56,30 +58,71 @@ public record TaskSettings(TargetTablePrepMode targetTablePrepMode, int maxFullL
         if (controlSchema == null || controlSchema.isBlank()) {
             controlSchema = DEFAULT_CONTROL_SCHEMA;
         }
+        if (typeMappingProfile == null) {
+            typeMappingProfile = TypeMappingProfile.NATIVE;
+        }
     }
+
+    /** Settings with the native type-mapping profile. */
+    public TaskSettings(TargetTablePrepMode targetTablePrepMode, int maxFullLoadSubTasks, Duration batchApplyTimeoutMin,
+                        int batchApplyMaxChanges, String controlSchema) {
+        this(targetTablePrepMode, maxFullLoadSubTasks, batchApplyTimeoutMin, batchApplyMaxChanges, controlSchema,
+                TypeMappingProfile.NATIVE);
+    }
+
+    // --- Ferry extensions (FerrySettings) ---------------------------------------------------------
+
+    /** These settings with the column types of {@code profile} (FerrySettings.TypeMappingProfile). */
+    public TaskSettings withTypeMappingProfile(TypeMappingProfile profile) {
+        return new TaskSettings(targetTablePrepMode, maxFullLoadSubTasks, batchApplyTimeoutMin, batchApplyMaxChanges,
+                controlSchema, profile);
+    }
+
+    /** The section of the settings JSON that holds Ferry's extensions. */
+    static final String FERRY_SECTION = "FerrySettings";
+
+    /** Reads {@code $.FerrySettings.TypeMappingProfile}; the default when absent. */
+    private static TypeMappingProfile typeMappingProfile(JsonNode root, List<String> problems) {
+        JsonNode v = root.path(FERRY_SECTION).path("TypeMappingProfile");
+        if (v.isMissingNode() || v.isNull()) {
+            return TypeMappingProfile.NATIVE;
+        }
+        if (!v.isTextual()) {
+            problems.add("$." + FERRY_SECTION + ".TypeMappingProfile: must be a string, native or dms, was " + v);
+            return TypeMappingProfile.NATIVE;
+        }
+        try {
+            return TypeMappingProfile.parse(v.asText());
+        } catch (ConfigurationException e) {
+            problems.add("$." + FERRY_SECTION + ".TypeMappingProfile: " + e.getMessage());
+            return TypeMappingProfile.NATIVE;
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------
 
     public static TaskSettings defaults() {
         return new TaskSettings(TargetTablePrepMode.DROP_AND_CREATE, 8, Duration.ofSeconds(1), 0, DEFAULT_CONTROL_SCHEMA);
     }
 
     public TaskSettings withTargetTablePrepMode(TargetTablePrepMode mode) {
-        return new TaskSettings(mode, maxFullLoadSubTasks, batchApplyTimeoutMin, batchApplyMaxChanges, controlSchema);
+        return new TaskSettings(mode, maxFullLoadSubTasks, batchApplyTimeoutMin, batchApplyMaxChanges, controlSchema, typeMappingProfile);
     }
 
     public TaskSettings withMaxFullLoadSubTasks(int n) {
-        return new TaskSettings(targetTablePrepMode, n, batchApplyTimeoutMin, batchApplyMaxChanges, controlSchema);
+        return new TaskSettings(targetTablePrepMode, n, batchApplyTimeoutMin, batchApplyMaxChanges, controlSchema, typeMappingProfile);
     }
 
     public TaskSettings withBatchApplyTimeoutMin(Duration d) {
-        return new TaskSettings(targetTablePrepMode, maxFullLoadSubTasks, d, batchApplyMaxChanges, controlSchema);
+        return new TaskSettings(targetTablePrepMode, maxFullLoadSubTasks, d, batchApplyMaxChanges, controlSchema, typeMappingProfile);
     }
 
     public TaskSettings withBatchApplyMaxChanges(int n) {
-        return new TaskSettings(targetTablePrepMode, maxFullLoadSubTasks, batchApplyTimeoutMin, n, controlSchema);
+        return new TaskSettings(targetTablePrepMode, maxFullLoadSubTasks, batchApplyTimeoutMin, n, controlSchema, typeMappingProfile);
     }
 
     public TaskSettings withControlSchema(String schema) {
-        return new TaskSettings(targetTablePrepMode, maxFullLoadSubTasks, batchApplyTimeoutMin, batchApplyMaxChanges, schema);
+        return new TaskSettings(targetTablePrepMode, maxFullLoadSubTasks, batchApplyTimeoutMin, batchApplyMaxChanges, schema, typeMappingProfile);
     }
 
     public static TaskSettings load(Path file) {
@@ -96,7 +139,8 @@ public record TaskSettings(TargetTablePrepMode targetTablePrepMode, int maxFullL
     private static final Map<String, Set<String>> HONOURED = Map.of(
             "FullLoadSettings", Set.of("TargetTablePrepMode", "MaxFullLoadSubTasks"),
             "ChangeProcessingTuning", Set.of("BatchApplyTimeoutMin", "BatchSplitSize"),
-            "ControlTablesSettings", Set.of("ControlSchema"));
+            "ControlTablesSettings", Set.of("ControlSchema"),
+            FERRY_SECTION, Set.of("TypeMappingProfile"));
 
     /** Parses DMS task-settings JSON; {@code origin} names the input in messages. */
     public static TaskSettings parse(String json, String origin) {
@@ -127,7 +171,12 @@ public record TaskSettings(TargetTablePrepMode targetTablePrepMode, int maxFullL
             }
             for (Map.Entry<String, JsonNode> e : section.getValue().properties()) {
                 if (!keys.contains(e.getKey())) {
-                    ignored.add(section.getKey() + "." + e.getKey());
+                    if (FERRY_SECTION.equals(section.getKey())) {
+                        // Ferry's own section: an unknown key is a typo, not a DMS key Ferry does without
+                        problems.add("$." + FERRY_SECTION + "." + e.getKey() + ": unknown key (known: " + String.join(", ", keys) + ")");
+                    } else {
+                        ignored.add(section.getKey() + "." + e.getKey());
+                    }
                 }
             }
         }
@@ -150,13 +199,14 @@ public record TaskSettings(TargetTablePrepMode targetTablePrepMode, int maxFullL
         if (control.has("ControlSchema") && !control.get("ControlSchema").asText().isBlank()) {
             controlSchema = control.get("ControlSchema").asText();
         }
+        TypeMappingProfile profile = typeMappingProfile(root, problems);
         if (!problems.isEmpty()) {
             throw new ConfigurationException("task settings " + origin, problems);
         }
         if (!ignored.isEmpty()) {
             LOG.warn("task settings {}: not used by Ferry, ignored: {}", origin, String.join(", ", ignored));
         }
-        return new TaskSettings(mode, subTasks, timeout, split, controlSchema);
+        return new TaskSettings(mode, subTasks, timeout, split, controlSchema, profile);
     }
 
     private static int intIn(JsonNode section, String key, String path, int min, int max, int fallback, List<String> problems) {
