@@ -98,7 +98,7 @@ public final class PgColumnTypes {
     }
 
     /** STRING / WSTRING (n): VARCHAR (n) up to 21,845, VARCHAR (65535) above. */
-    static String string(int length) {
+    public static String string(int length) {
         if (length <= 0) {
             return "text";
         }

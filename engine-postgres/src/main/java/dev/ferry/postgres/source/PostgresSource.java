@@ -169,7 +169,7 @@ public final class PostgresSource implements AssessableSource {
             throw new SourceException("PostgreSQL cannot start change capture at a time (" + start.describe() + "): logical "
                     + "decoding has no map from commit times to WAL positions, which is why AWS DMS does not offer a CDC start time "
                     + "for PostgreSQL either. Give a WAL position (LSN) of replication slot " + slot + " as CdcStartPosition, "
-                    + "such as the pg_current_wal_lsn() of the moment the target held the source's data, or no start");
+                    + "such as the pg_current_wal_insert_lsn() of the moment the target held the source's data, or no start");
         }
         long lsn = lsn(start.position());
         requireReady(tables);
@@ -177,7 +177,7 @@ public final class PostgresSource implements AssessableSource {
             long confirmed;
             long current;
             try (PreparedStatement ps = c.prepareStatement("SELECT (confirmed_flush_lsn - '0/0')::bigint, plugin, "
-                    + "(pg_current_wal_lsn() - '0/0')::bigint FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()")) {
+                    + "(pg_current_wal_insert_lsn() - '0/0')::bigint FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()")) {
                 ps.setString(1, slot);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -224,11 +224,7 @@ public final class PostgresSource implements AssessableSource {
                         + ") and name it in the source's publicationName, or leave CdcStartPosition out");
             }
             if (Long.compareUnsigned(lsn, confirmed) > 0) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT pg_replication_slot_advance(?, ?::pg_lsn)")) {
-                    ps.setString(1, slot);
-                    ps.setString(2, describe(lsn));
-                    ps.execute();
-                }
+                advance(c, slot, lsn);
             }
             LOG.info("task {}: changes from {} on, through replication slot {} (it had confirmed {}) and publication {}",
                     taskName, describe(lsn), slot, describe(confirmed), publication);
@@ -238,13 +234,49 @@ public final class PostgresSource implements AssessableSource {
         return CdcMark.of(PgPosition.mark(lsn), false, () -> { });
     }
 
+    /**
+     * Moves {@code slot} to {@code lsn}. {@code pg_replication_slot_advance} stops at the WAL flushed
+     * so far, which lags behind the WAL written under {@code synchronous_commit = off}; a transaction
+     * with an id, committed with {@code synchronous_commit = on}, flushes everything before it first.
+     * The slot's confirmed position is read back: a slot that did not reach {@code lsn} would deliver
+     * changes from before it.
+     */
+    private static void advance(Connection c, String slot, long lsn) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            st.execute("SET LOCAL synchronous_commit = on");
+            st.execute("SELECT txid_current()");
+            c.commit();
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+        String debug;
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.end_lsn::text || ' flush ' || pg_current_wal_flush_lsn()::text || ' sc ' || current_setting('synchronous_commit') || ' fsync ' || current_setting('fsync') FROM pg_replication_slot_advance(?, ?::pg_lsn) a")) {
+            ps.setString(1, slot);
+            ps.setString(2, describe(lsn));
+            try (ResultSet rs = ps.executeQuery()) { rs.next(); debug = rs.getString(1); }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT (confirmed_flush_lsn - '0/0')::bigint FROM pg_replication_slots "
+                + "WHERE slot_name = ?")) {
+            ps.setString(1, slot);
+            try (ResultSet rs = ps.executeQuery()) {
+                long at = rs.next() ? rs.getLong(1) : 0;
+                if (at != lsn) {
+                    throw new SourceException("replication slot " + slot + " could not be moved to " + describe(lsn) + " (it is at "
+                            + describe(at) + "); start the task again, or give another position DEBUG " + debug);
+                }
+            }
+        }
+    }
+
     /** A WAL position as text {@code 0/16B3748}, or a refusal naming the form. */
     private static long lsn(String text) {
         if (text.matches("[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}")) {
             return org.postgresql.replication.LogSequenceNumber.valueOf(text).asLong();
         }
         throw new SourceException("CdcStartPosition '" + text + "' is not a PostgreSQL WAL position: give an LSN such as 0/16B3748 "
-                + "(what pg_current_wal_lsn() returns)");
+                + "(what pg_current_wal_insert_lsn() returns)");
     }
 
     private static String describe(long lsn) {
