@@ -108,14 +108,14 @@ class TypeMappingProfileIT extends EmbeddedPostgresTest {
             t.start();
             assertThat(t.awaitInSync(Duration.ofSeconds(60))).as(String.valueOf(t.status().error())).isTrue();
             try (Connection s = server.connect(src); Connection d = server.connect(dst)) {
-                Tables.assertSameRows(s, d, "t");
+                Tables.assertSameRows(s, d, comparable(types));
                 Tables.exec(s, insert(types, 4, 1), insert(types, 5, 0), update(types, 1, 1), update(types, 3, 0),
                         "DELETE FROM t WHERE id = 2");
             }
             assertThat(t.awaitInSync(Duration.ofSeconds(60))).as(String.valueOf(t.status().error())).isTrue();
         }
         try (Connection s = server.connect(src); Connection d = server.connect(dst)) {
-            Tables.assertSameRows(s, d, "t");
+            Tables.assertSameRows(s, d, comparable(types));
             assertThat(Tables.count(d, "t")).isEqualTo(4);
             Map<String, String> actual = targetTypes(d);
             List<String> wrong = new ArrayList<>();
@@ -127,6 +127,19 @@ class TypeMappingProfileIT extends EmbeddedPostgresTest {
             }
             assertThat(wrong).as(profile + " types").isEmpty();
         }
+    }
+
+    /**
+     * The rows to compare: timetz by its instant, since CDC delivers it normalised to UTC (docs/postgres.md), whatever
+     * the profile.
+     */
+    private static String comparable(List<String> types) {
+        StringJoiner select = new StringJoiner(", ");
+        select.add("id");
+        for (int i = 0; i < types.size(); i++) {
+            select.add(types.get(i).equals("time with time zone") ? "c" + i + " AT TIME ZONE 'UTC' AS c" + i : "c" + i);
+        }
+        return "(SELECT " + select + " FROM t)";
     }
 
     private static String insert(List<String> types, int id, int sample) {

@@ -236,8 +236,10 @@ public final class PostgresSource implements AssessableSource {
 
     /**
      * Moves {@code slot} to {@code lsn}. {@code pg_replication_slot_advance} stops at the WAL flushed
-     * so far, which lags behind the WAL written under {@code synchronous_commit = off}; a transaction
-     * with an id, committed with {@code synchronous_commit = on}, flushes everything before it first.
+     * so far, which lags behind the WAL written under {@code synchronous_commit = off}. A transaction
+     * committed with {@code synchronous_commit = on} flushes everything before it, but only one that
+     * wrote WAL before its commit record: a transactional logical message (prefix {@code ferry-flush},
+     * which the change stream passes over) is that write.
      * The slot's confirmed position is read back: a slot that did not reach {@code lsn} would deliver
      * changes from before it.
      */
@@ -246,16 +248,15 @@ public final class PostgresSource implements AssessableSource {
         c.setAutoCommit(false);
         try (Statement st = c.createStatement()) {
             st.execute("SET LOCAL synchronous_commit = on");
-            st.execute("SELECT txid_current()");
+            st.execute("SELECT pg_logical_emit_message(true, 'ferry-flush', '')");
             c.commit();
         } finally {
             c.setAutoCommit(autoCommit);
         }
-        String debug;
-        try (PreparedStatement ps = c.prepareStatement("SELECT a.end_lsn::text || ' flush ' || pg_current_wal_flush_lsn()::text || ' sc ' || current_setting('synchronous_commit') || ' fsync ' || current_setting('fsync') FROM pg_replication_slot_advance(?, ?::pg_lsn) a")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_replication_slot_advance(?, ?::pg_lsn)")) {
             ps.setString(1, slot);
             ps.setString(2, describe(lsn));
-            try (ResultSet rs = ps.executeQuery()) { rs.next(); debug = rs.getString(1); }
+            ps.execute();
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT (confirmed_flush_lsn - '0/0')::bigint FROM pg_replication_slots "
                 + "WHERE slot_name = ?")) {
@@ -264,7 +265,7 @@ public final class PostgresSource implements AssessableSource {
                 long at = rs.next() ? rs.getLong(1) : 0;
                 if (at != lsn) {
                     throw new SourceException("replication slot " + slot + " could not be moved to " + describe(lsn) + " (it is at "
-                            + describe(at) + "); start the task again, or give another position DEBUG " + debug);
+                            + describe(at) + "); start the task again, or give another position");
                 }
             }
         }
