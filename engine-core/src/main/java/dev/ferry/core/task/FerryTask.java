@@ -168,6 +168,10 @@ public final class FerryTask implements AutoCloseable {
         if (ownsEndpoints) {
             LOG.info("task {}: source {}, target {}", name, sourceConfig, targetConfig);
         }
+        if (cdcStart != null || cdcStop != null) {
+            LOG.info("task {}: CDC start {}, stop {}", name, cdcStart == null ? "now" : cdcStart.describe(),
+                    cdcStop == null ? "none" : cdcStop.describe());
+        }
         Thread t = new Thread(this::run, "ferry-" + name);
         t.setDaemon(false);
         runner = t;
