@@ -33,7 +33,8 @@ final class RunCommand implements Callable<Integer> {
         PrintStream out = System.out;
         TaskFile tf = TaskFile.load(taskFile);
         FerryTask task = Ferry.task(tf.name()).source(tf.source()).target(tf.target()).migrationType(tf.migrationType())
-                .tableMappings(tf.mappings()).settings(tf.settings()).reload(reload).build();
+                .tableMappings(tf.mappings()).settings(tf.settings()).cdcStart(tf.cdcStart()).cdcStop(tf.cdcStop())
+                .reload(reload).build();
         out.printf("ferry: task %s (%s): %s -> %s%n", tf.name(), tf.migrationType(), describe(tf.source()), describe(tf.target()));
         AtomicBoolean reported = new AtomicBoolean();
         Thread hook = new Thread(() -> {

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ferry.core.ConfigurationException;
 import dev.ferry.core.Endpoints;
 import dev.ferry.core.mapping.TableMappings;
+import dev.ferry.core.settings.CdcStart;
+import dev.ferry.core.settings.CdcStop;
 import dev.ferry.core.settings.TaskSettings;
 import dev.ferry.core.spi.EndpointConfig;
 import dev.ferry.core.spi.SourceFactory;
@@ -32,10 +34,10 @@ import java.util.function.Function;
  * ({@code passwordEnv}) or from a file ({@code passwordFile}).
  */
 record TaskFile(String name, MigrationType migrationType, EndpointConfig source, EndpointConfig target,
-                TableMappings mappings, TaskSettings settings) {
+                TableMappings mappings, TaskSettings settings, CdcStart cdcStart, CdcStop cdcStop) {
 
     private static final Set<String> TOP_LEVEL = Set.of("name", "migrationType", "source", "target", "tableMappings",
-            "taskSettings");
+            "taskSettings", "cdcStartPosition", "cdcStartTime", "cdcStopPosition");
 
     static TaskFile load(Path file) {
         return load(file, System::getenv);
@@ -96,10 +98,29 @@ record TaskFile(String name, MigrationType migrationType, EndpointConfig source,
         } catch (ConfigurationException e) {
             problems.add("taskSettings: " + e.getMessage());
         }
+        // DMS's task parameters CdcStartPosition, CdcStartTime and CdcStopPosition
+        CdcStart cdcStart = null;
+        CdcStop cdcStop = null;
+        try {
+            cdcStart = CdcStart.parse(text(root, "cdcStartPosition"), text(root, "cdcStartTime"));
+        } catch (ConfigurationException e) {
+            problems.add("cdcStartPosition/cdcStartTime: " + e.getMessage());
+        }
+        try {
+            cdcStop = CdcStop.parse(text(root, "cdcStopPosition"));
+        } catch (ConfigurationException e) {
+            problems.add("cdcStopPosition: " + e.getMessage());
+        }
         if (!problems.isEmpty()) {
             throw new ConfigurationException("task file " + file, problems);
         }
-        return new TaskFile(name, type, source, target, mappings, settings);
+        return new TaskFile(name, type, source, target, mappings, settings, cdcStart, cdcStop);
+    }
+
+    /** The text of a top-level scalar key; null when absent. YAML may read a time or a number: its text is taken. */
+    private static String text(JsonNode root, String key) {
+        JsonNode v = root.get(key);
+        return v == null || v.isNull() ? null : v.asText();
     }
 
     private static EndpointConfig endpoint(JsonNode root, String role, Class<? extends dev.ferry.core.spi.EndpointFactory> kind,

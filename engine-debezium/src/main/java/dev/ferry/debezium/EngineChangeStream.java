@@ -71,6 +71,10 @@ public final class EngineChangeStream implements ChangeStream {
     /** The position of the last committed chunk: where a chunk that covers no complete record stays. */
     private SourcePosition lastPosition;
     private volatile boolean closed;
+    /** CdcStopPosition: no change committed after it is handed over; null when none. Set before the first poll. */
+    private volatile dev.ferry.core.settings.CdcStop stop;
+    /** The chunk that ends before the stop point was handed over: nothing more comes. */
+    private volatile boolean stopReached;
 
     /**
      * Starts the engine. {@code engine} holds the connector's properties, including
@@ -193,11 +197,23 @@ public final class EngineChangeStream implements ChangeStream {
                 throw new InterruptedException("change stream closed");
             }
         }
+        if (stopReached) {
+            // past the stop point nothing is handed over, and nothing is acknowledged: the task closes the stream
+            synchronized (commitLock) {
+                while (!closed) {
+                    commitLock.wait(100);
+                }
+            }
+            throw new InterruptedException("change stream closed at its stop point");
+        }
+        dev.ferry.core.settings.CdcStop stopAt = stop;
+        int cut = -1; // the first record of a change committed after the stop point
         List<ChangeEvent> events = new ArrayList<>(batch.size());
         List<String> markers = new ArrayList<>();
         long ts = 0;
         boolean keyChangeOpen = false; // the last event is the delete half of a key change
-        for (RecordChangeEvent<SourceRecord> e : batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            RecordChangeEvent<SourceRecord> e = batch.get(i);
             RecordConverter.Result result;
             try {
                 result = converter.convert(e.record());
@@ -206,6 +222,11 @@ public final class EngineChangeStream implements ChangeStream {
                 throw ex;
             }
             if (result instanceof RecordConverter.Change c) {
+                if (stopAt != null && stopAt.after(c.sourceTimeMillis())) {
+                    // the changes of one transaction share its commit time: the cut falls between transactions
+                    cut = i;
+                    break;
+                }
                 if (!tableStarts.isEmpty() && inLoad(c.event().table(), e.record())) {
                     keyChangeOpen = false;
                     continue;
@@ -227,9 +248,14 @@ public final class EngineChangeStream implements ChangeStream {
                 }
             }
         }
-        int covered = coveredRecords(batch, positions::message);
+        int covered = cut >= 0 ? cut : coveredRecords(batch, positions::message);
         SourcePosition position = covered == 0 ? lastPosition : positions.of(batch.get(covered - 1).record());
         ChangeChunk chunk = new ChangeChunk(events, position, ts, true, markers);
+        if (cut >= 0) {
+            LOG.info("task {}: {} change capture reached a change committed after the stop point {}: it is not handed over, "
+                    + "nor anything after it", taskName, label, stopAt.describe());
+            stopReached = true;
+        }
         // Wait for the task to take the chunk, then for the target commit.
         while (!handover.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
             if (closed) {
@@ -269,6 +295,22 @@ public final class EngineChangeStream implements ChangeStream {
             return new ChangeEvent.Update(i.table(), d.before(), i.after());
         }
         return null;
+    }
+
+    /**
+     * Every change carries its commit time ({@link RecordConverter.Change#sourceTimeMillis}), and the
+     * changes of one transaction share it, so the stream cuts exactly between the last transaction
+     * at or before the stop point and the first after it.
+     */
+    @Override
+    public boolean stopAfter(dev.ferry.core.settings.CdcStop stop) {
+        this.stop = stop;
+        return true;
+    }
+
+    @Override
+    public boolean stopReached() {
+        return stopReached;
     }
 
     /** True when the record's change is at or before the start of its table (so in the table's load). */

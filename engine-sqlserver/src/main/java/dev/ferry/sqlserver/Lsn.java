@@ -51,6 +51,35 @@ record Lsn(byte[] bytes) implements Comparable<Lsn> {
         }
     }
 
+    /**
+     * The LSN one below this one, as a number: the position just before it, after which a stream
+     * that starts "after" a position ({@code sys.fn_cdc_increment_lsn}, which adds one) starts at
+     * this LSN exactly.
+     *
+     * @throws IllegalArgumentException for the zero LSN, which has none before it
+     */
+    public Lsn previous() {
+        byte[] b = bytes.clone();
+        for (int i = SIZE - 1; i >= 0; i--) {
+            if (b[i] != 0) {
+                b[i]--;
+                return new Lsn(b);
+            }
+            b[i] = (byte) 0xff;
+        }
+        throw new IllegalArgumentException("the zero LSN has no LSN before it");
+    }
+
+    /** True for the LSN of all zero bytes, which SQL Server functions return when they find none. */
+    public boolean isZero() {
+        for (byte x : bytes) {
+            if (x != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public int compareTo(Lsn o) {
         return Arrays.compareUnsigned(bytes, o.bytes);

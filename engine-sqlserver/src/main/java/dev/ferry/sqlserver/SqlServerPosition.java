@@ -66,6 +66,15 @@ sealed interface SqlServerPosition extends SourcePosition {
         }
 
         /**
+         * The start of a CDC-only task at a chosen LSN (DMS's CdcStartPosition): changes with a
+         * commit LSN at or after {@code first} are delivered. A mark after the LSN one below it,
+         * from which the connector starts at {@code sys.fn_cdc_increment_lsn} of it: {@code first}.
+         */
+        static Cdc startingAt(Lsn first, Map<String, Object> partition) {
+            return mark(first.previous(), partition);
+        }
+
+        /**
          * The position of one Debezium record, from its source partition and offset.
          *
          * <p>Debezium writes an unset LSN as the text {@code "NULL"} ({@code Lsn.NULL.toString()}):

@@ -170,6 +170,90 @@ final class SqlServerSource implements AssessableSource, PreparableSource {
         return CdcMark.of(position, false, keylessLoads::clear);
     }
 
+    @Override
+    public String engine() {
+        return "sqlserver";
+    }
+
+    /**
+     * A CDC-only task that starts at a chosen point (DMS's CdcStartPosition / CdcStartTime): an LSN
+     * ({@code 0000002a:00000c38:0003}, or 20 hex digits as {@code sys.fn_cdc_get_max_lsn()} shows
+     * them), or a time, mapped to the first commit at or after it by
+     * {@code sys.fn_cdc_map_time_to_lsn}. Change tables keep every change from their capture
+     * instance's start until the cleanup job removes it; a start the change tables no longer reach
+     * is refused, when the stream opens ({@link #requireCovered}) for an LSN, here for a time.
+     * Change Tracking keeps versions, not LSNs or times: refused.
+     */
+    @Override
+    public CdcMark markCdcStartAt(String taskName, List<TableSchema> tables, dev.ferry.core.settings.CdcStart start) {
+        if (mode != CaptureMode.CDC) {
+            throw new SourceException("CDC start " + start.describe() + ": Change Tracking keeps version numbers, not LSNs or "
+                    + "commit times, so a task cannot start at a chosen point in " + mode.option() + " mode; use MS-CDC, or "
+                    + "leave CdcStartPosition and CdcStartTime out");
+        }
+        List<TableSchema> captured = captured(tables);
+        SqlServerAssessment.Facts facts = requireReady(tables);
+        Map<String, Object> partition = SqlServerCdcStream.partition(taskName, facts.database().name());
+        SqlServerPosition.Cdc position;
+        if (start.position() != null) {
+            position = SqlServerPosition.Cdc.startingAt(startLsn(start.position()), partition);
+        } else {
+            try (Connection c = connector.pooled(); java.sql.PreparedStatement ps = c.prepareStatement(SqlServerSql.LSN_AT_TIME)) {
+                ps.setString(1, timeParameter(start.time()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    position = startAtTime(start.time(), rs.getBytes(1), rs.getBytes(2), rs.getBytes(3), partition);
+                }
+            } catch (SQLException e) {
+                throw connector.failure("mapping CdcStartTime " + start.time() + " to an LSN (sys.fn_cdc_map_time_to_lsn) failed", e);
+            }
+        }
+        LOG.info("task {}: changes from {} on ({}; {} table(s) captured)", taskName, start.describe(), position.describe(),
+                captured.size());
+        return CdcMark.of(position, false, () -> { });
+    }
+
+    /** An LSN given as CdcStartPosition, or a refusal naming the forms. */
+    static Lsn startLsn(String text) {
+        Lsn lsn;
+        try {
+            lsn = Lsn.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new SourceException("CdcStartPosition '" + text + "' is not a SQL Server LSN: give it as 0000002a:00000c38:0003 "
+                    + "or as 20 hex digits (0x0000002A00000C380003, as sys.fn_cdc_get_max_lsn() shows it)");
+        }
+        if (lsn.isZero()) {
+            throw new SourceException("CdcStartPosition '" + text + "' is the zero LSN; give the LSN of the first change to capture");
+        }
+        return lsn;
+    }
+
+    /** The parameter of {@link SqlServerSql#LSN_AT_TIME}: the UTC time as datetimeoffset text. */
+    static String timeParameter(java.time.Instant time) {
+        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSxxx")
+                .format(time.atOffset(java.time.ZoneOffset.UTC));
+    }
+
+    /**
+     * The start for a CdcStartTime from the answers of {@link SqlServerSql#LSN_AT_TIME}: at the first
+     * commit at or after the time; after the max LSN when nothing committed since (the next change is
+     * the first); refused when the change tables hold no commit before the time, since then the
+     * cleanup job may have removed changes made after it (or capture began after it).
+     */
+    static SqlServerPosition.Cdc startAtTime(java.time.Instant time, byte[] first, byte[] before, byte[] max,
+                                             Map<String, Object> partition) {
+        if (before == null || new Lsn(before).isZero()) {
+            throw new SourceException("CdcStartTime " + time + ": the change tables hold no transaction that committed before it "
+                    + "(cdc.lsn_time_mapping), so changes made after it may have been removed by the CDC cleanup job already, or "
+                    + "were made before capture began; Ferry cannot tell that nothing is missing. Give a later time, or the LSN to "
+                    + "start at as CdcStartPosition");
+        }
+        if (first == null || new Lsn(first).isZero()) {
+            return SqlServerPosition.Cdc.mark(max == null ? null : new Lsn(max), partition);
+        }
+        return SqlServerPosition.Cdc.startingAt(new Lsn(first), partition);
+    }
+
     /**
      * Nothing to extend on SQL Server: the change stream reads every selected table's change table
      * (or Change Tracking) from the task's checkpoint, so a table added to the selection only needs

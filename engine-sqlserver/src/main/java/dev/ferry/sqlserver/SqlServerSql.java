@@ -14,6 +14,23 @@ final class SqlServerSql {
 
     static final String MAX_LSN = "SELECT sys.fn_cdc_get_max_lsn()";
 
+    /**
+     * Where changes committed at or after a time start (DMS's CdcStartTime): the parameter is the
+     * time in UTC as ISO text with its offset ({@code 2018-02-09T12:12:12.000+00:00}), turned into
+     * the server's local time, which {@code cdc.lsn_time_mapping.tran_end_time} holds (at the
+     * server's current offset from UTC). Returns the commit LSN of the first transaction that ended
+     * at or after it ({@code sys.fn_cdc_map_time_to_lsn('smallest greater than or equal', tracking_time)},
+     * tracking_time a datetime, result binary(10)), that of the last transaction that ended before it
+     * (present only when the change tables still reach back before the time: the cleanup job has not
+     * removed changes from it on), and the max LSN.
+     */
+    static final String LSN_AT_TIME = """
+            SELECT sys.fn_cdc_map_time_to_lsn('smallest greater than or equal', t.server_time),
+                   sys.fn_cdc_map_time_to_lsn('largest less than', t.server_time),
+                   sys.fn_cdc_get_max_lsn()
+            FROM (SELECT CAST(SWITCHOFFSET(CAST(? AS datetimeoffset(3)), DATEPART(TZOFFSET, SYSDATETIMEOFFSET())) AS datetime)
+                  AS server_time) AS t""";
+
     static final String DATABASE = """
             SELECT d.name, d.is_cdc_enabled, d.recovery_model_desc, d.snapshot_isolation_state,
                    CAST(CASE WHEN ctd.database_id IS NULL THEN 0 ELSE 1 END AS bit), ctd.retention_period,

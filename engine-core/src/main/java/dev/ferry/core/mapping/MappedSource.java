@@ -66,6 +66,11 @@ public final class MappedSource extends ForwardingSource {
     }
 
     @Override
+    public CdcMark markCdcStartAt(String taskName, List<TableSchema> tables, dev.ferry.core.settings.CdcStart start) {
+        return delegate.markCdcStartAt(taskName, sources(tables), start);
+    }
+
+    @Override
     public CdcMark markAddedTables(String taskName, List<TableSchema> added) {
         return delegate.markAddedTables(taskName, sources(added));
     }

@@ -231,12 +231,28 @@ final class DmsTaskSettings {
             }
         }
 
+        // --- FerrySettings (Ferry extensions): an unknown key here is a typo, not a DMS key -------------
+        known("", TaskSettings.FERRY_SECTION);
+        known(TaskSettings.FERRY_SECTION, "TypeMappingProfile");
+        TypeMappingProfile profile = TaskSettings.typeMappingProfile(root, problems);
+        JsonNode ferry = root.get(TaskSettings.FERRY_SECTION);
+        if (ferry != null && ferry.isObject()) {
+            for (Map.Entry<String, JsonNode> e : ferry.properties()) {
+                if (!e.getKey().equals("TypeMappingProfile")) {
+                    problems.add("$." + TaskSettings.FERRY_SECTION + "." + e.getKey() + ": unknown key (known: TypeMappingProfile)");
+                }
+            }
+            opaque.add(TaskSettings.FERRY_SECTION);
+        } else if (ferry != null && !ferry.isNull()) {
+            problems.add("$." + TaskSettings.FERRY_SECTION + ": must be an object, was " + ferry);
+        }
+
         List<String> unknown = unknownKeys();
         if (!problems.isEmpty()) {
             throw new ConfigurationException("task settings " + origin, problems);
         }
         TaskSettings settings = new TaskSettings(prepMode, (int) subTasks, Duration.ofSeconds(timeoutMin), (int) split,
-                controlSchema, targetSchema, lobs);
+                controlSchema, targetSchema, lobs, profile);
         List<String> warnings = new ArrayList<>();
         if (!notUsed.isEmpty()) {
             warnings.add("task settings " + origin + ": checked but not used by Ferry (see docs/task-settings.md): "

@@ -24,11 +24,14 @@ import java.util.List;
  * @param controlSchema         ControlTablesSettings.ControlSchema: where checkpoints live on the target
  * @param targetSchema          TargetMetadata.TargetSchema: the target schema of every table; empty = the source's schema
  * @param lobs                  TargetMetadata's LOB settings (SupportLobs, FullLobMode, LimitedSizeLobMode, LobMaxSize)
+ * @param typeMappingProfile    FerrySettings.TypeMappingProfile (a Ferry extension): the target's column types
  */
 public record TaskSettings(TargetTablePrepMode targetTablePrepMode, int maxFullLoadSubTasks,
                            Duration batchApplyTimeoutMin, int batchApplyMaxChanges, String controlSchema,
                            // TargetMetadata
-                           String targetSchema, Lobs lobs) {
+                           String targetSchema, Lobs lobs,
+                           // FerrySettings (Ferry extensions)
+                           TypeMappingProfile typeMappingProfile) {
 
     /**
      * How LOB columns move (DMS's TargetMetadata LOB settings). Which columns are LOBs is decided per
@@ -109,12 +112,48 @@ public record TaskSettings(TargetTablePrepMode targetTablePrepMode, int maxFullL
         if (lobs == null) {
             lobs = Lobs.full();
         }
+        if (typeMappingProfile == null) {
+            typeMappingProfile = TypeMappingProfile.NATIVE;
+        }
     }
 
+    /** Settings with the native type-mapping profile. */
     public TaskSettings(TargetTablePrepMode targetTablePrepMode, int maxFullLoadSubTasks, Duration batchApplyTimeoutMin,
                         int batchApplyMaxChanges, String controlSchema) {
-        this(targetTablePrepMode, maxFullLoadSubTasks, batchApplyTimeoutMin, batchApplyMaxChanges, controlSchema, "", Lobs.full());
+        this(targetTablePrepMode, maxFullLoadSubTasks, batchApplyTimeoutMin, batchApplyMaxChanges, controlSchema, "",
+                Lobs.full(), TypeMappingProfile.NATIVE);
     }
+
+    // --- Ferry extensions (FerrySettings) ---------------------------------------------------------
+
+    /** These settings with the column types of {@code profile} (FerrySettings.TypeMappingProfile). */
+    public TaskSettings withTypeMappingProfile(TypeMappingProfile profile) {
+        return new TaskSettings(targetTablePrepMode, maxFullLoadSubTasks, batchApplyTimeoutMin, batchApplyMaxChanges,
+                controlSchema, targetSchema, lobs, profile);
+    }
+
+    /** The section of the settings JSON that holds Ferry's extensions. */
+    static final String FERRY_SECTION = "FerrySettings";
+
+    /** Reads {@code $.FerrySettings.TypeMappingProfile}; the default when absent. */
+    static TypeMappingProfile typeMappingProfile(com.fasterxml.jackson.databind.JsonNode root, List<String> problems) {
+        com.fasterxml.jackson.databind.JsonNode v = root.path(FERRY_SECTION).path("TypeMappingProfile");
+        if (v.isMissingNode() || v.isNull()) {
+            return TypeMappingProfile.NATIVE;
+        }
+        if (!v.isTextual()) {
+            problems.add("$." + FERRY_SECTION + ".TypeMappingProfile: must be a string, native or dms, was " + v);
+            return TypeMappingProfile.NATIVE;
+        }
+        try {
+            return TypeMappingProfile.parse(v.asText());
+        } catch (ConfigurationException e) {
+            problems.add("$." + FERRY_SECTION + ".TypeMappingProfile: " + e.getMessage());
+            return TypeMappingProfile.NATIVE;
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------
 
     public static TaskSettings defaults() {
         return new TaskSettings(TargetTablePrepMode.DROP_AND_CREATE, 8, Duration.ofSeconds(1), 0, DEFAULT_CONTROL_SCHEMA);
@@ -122,38 +161,38 @@ public record TaskSettings(TargetTablePrepMode targetTablePrepMode, int maxFullL
 
     public TaskSettings withTargetTablePrepMode(TargetTablePrepMode mode) {
         return new TaskSettings(mode, maxFullLoadSubTasks, batchApplyTimeoutMin, batchApplyMaxChanges, controlSchema,
-                targetSchema, lobs);
+                targetSchema, lobs, typeMappingProfile);
     }
 
     public TaskSettings withMaxFullLoadSubTasks(int n) {
         return new TaskSettings(targetTablePrepMode, n, batchApplyTimeoutMin, batchApplyMaxChanges, controlSchema,
-                targetSchema, lobs);
+                targetSchema, lobs, typeMappingProfile);
     }
 
     public TaskSettings withBatchApplyTimeoutMin(Duration d) {
         return new TaskSettings(targetTablePrepMode, maxFullLoadSubTasks, d, batchApplyMaxChanges, controlSchema,
-                targetSchema, lobs);
+                targetSchema, lobs, typeMappingProfile);
     }
 
     public TaskSettings withBatchApplyMaxChanges(int n) {
         return new TaskSettings(targetTablePrepMode, maxFullLoadSubTasks, batchApplyTimeoutMin, n, controlSchema,
-                targetSchema, lobs);
+                targetSchema, lobs, typeMappingProfile);
     }
 
     public TaskSettings withControlSchema(String schema) {
         return new TaskSettings(targetTablePrepMode, maxFullLoadSubTasks, batchApplyTimeoutMin, batchApplyMaxChanges, schema,
-                targetSchema, lobs);
+                targetSchema, lobs, typeMappingProfile);
     }
 
     // TargetMetadata
     public TaskSettings withTargetSchema(String schema) {
         return new TaskSettings(targetTablePrepMode, maxFullLoadSubTasks, batchApplyTimeoutMin, batchApplyMaxChanges,
-                controlSchema, schema, lobs);
+                controlSchema, schema, lobs, typeMappingProfile);
     }
 
     public TaskSettings withLobs(Lobs l) {
         return new TaskSettings(targetTablePrepMode, maxFullLoadSubTasks, batchApplyTimeoutMin, batchApplyMaxChanges,
-                controlSchema, targetSchema, l);
+                controlSchema, targetSchema, l, typeMappingProfile);
     }
 
     public static TaskSettings load(Path file) {

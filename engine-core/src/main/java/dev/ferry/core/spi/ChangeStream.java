@@ -34,6 +34,23 @@ public interface ChangeStream extends AutoCloseable {
         return false;
     }
 
+    /**
+     * From now on, hands over no change committed after {@code stop}'s time: the first chunk that
+     * would hold one ends before it (its position is that of the last change at or before the stop
+     * point), and {@link #stopReached()} turns true once that chunk is handed over; nothing comes
+     * after it. Called before the first poll.
+     *
+     * @return false when this stream cannot tell the commit times of single changes
+     */
+    default boolean stopAfter(dev.ferry.core.settings.CdcStop stop) {
+        return false;
+    }
+
+    /** True once the stream has handed over its last chunk before the stop point of {@link #stopAfter}. */
+    default boolean stopReached() {
+        return false;
+    }
+
     /** The target committed {@code chunk} and every chunk before it. */
     void committed(ChangeChunk chunk) throws InterruptedException;
 

@@ -25,6 +25,16 @@ public abstract class ForwardingChangeStream implements ChangeStream {
     }
 
     @Override
+    public boolean stopAfter(dev.ferry.core.settings.CdcStop stop) {
+        return delegate.stopAfter(stop);
+    }
+
+    @Override
+    public boolean stopReached() {
+        return delegate.stopReached();
+    }
+
+    @Override
     public void committed(ChangeChunk chunk) throws InterruptedException {
         delegate.committed(chunk);
     }

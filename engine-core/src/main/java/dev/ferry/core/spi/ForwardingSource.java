@@ -30,6 +30,16 @@ public abstract class ForwardingSource implements Source {
     }
 
     @Override
+    public CdcMark markCdcStartAt(String taskName, List<TableSchema> tables, dev.ferry.core.settings.CdcStart start) {
+        return delegate.markCdcStartAt(taskName, tables, start);
+    }
+
+    @Override
+    public String engine() {
+        return delegate.engine();
+    }
+
+    @Override
     public CdcMark markAddedTables(String taskName, List<TableSchema> added) {
         return delegate.markAddedTables(taskName, added);
     }

@@ -35,6 +35,31 @@ public interface Source extends AutoCloseable {
     CdcMark markCdcStart(String taskName, List<TableSchema> tables);
 
     /**
+     * Records where the change capture of a CDC-only task starts when the user chose the start
+     * (DMS's CdcStartPosition / CdcStartTime), and prepares capture for {@code tables} as
+     * {@link #markCdcStart} does: the stream opened from the returned mark's position delivers
+     * the changes committed at or after {@code start}, and none before it.
+     *
+     * <p>The default refuses: a source that cannot start at a chosen point says so.
+     *
+     * @throws SourceException when this source cannot start at {@code start}; the message says why
+     *                         and what to give instead
+     */
+    default CdcMark markCdcStartAt(String taskName, List<TableSchema> tables, dev.ferry.core.settings.CdcStart start) {
+        throw new SourceException("this source cannot start change capture at a chosen " + (start.time() != null ? "time" : "position")
+                + " (" + start.describe() + "); leave CdcStartPosition and CdcStartTime out, and the task starts from now");
+    }
+
+    /**
+     * The source's engine, as its {@link SourceFactory} names it ({@code postgres}, {@code sqlserver}):
+     * whose type names {@link dev.ferry.core.model.Column#nativeType} holds, for a target's
+     * type-mapping profile. Empty when unknown.
+     */
+    default String engine() {
+        return "";
+    }
+
+    /**
      * Extends the capture of a task that is in CDC to {@code added}: tables selected now that the
      * task never loaded. The capture of the other tables is left as it is (their changes go on from
      * the task's checkpoint). Records where the changes of {@code added} start: once this returns,

@@ -26,6 +26,21 @@ public interface Target extends AutoCloseable {
      */
     void prepareControlTables(String taskName, String controlSchema);
 
+    /**
+     * Chooses the column types {@link #prepareTable} creates from now on: those of {@code profile}
+     * for the types of a source of engine {@code sourceEngine} ({@link Source#engine()}). Called
+     * once, before any table is prepared. The default knows only the native profile and refuses
+     * the others.
+     *
+     * @throws dev.ferry.core.ConfigurationException when this target has no such profile, or none for that engine
+     */
+    default void useTypeMapping(dev.ferry.core.settings.TypeMappingProfile profile, String sourceEngine) {
+        if (profile != dev.ferry.core.settings.TypeMappingProfile.NATIVE) {
+            throw new dev.ferry.core.ConfigurationException("FerrySettings.TypeMappingProfile " + profile.label()
+                    + ": this target has only the native type mapping; remove the setting");
+        }
+    }
+
     /** Creates, drops or truncates the table as {@code mode} says; its columns use mapped types. */
     void prepareTable(TableSchema table, TargetTablePrepMode mode);
 

@@ -12,6 +12,8 @@ import dev.ferry.core.model.ChangeEvent;
 import dev.ferry.core.model.SourcePosition;
 import dev.ferry.core.model.TableId;
 import dev.ferry.core.model.TableSchema;
+import dev.ferry.core.settings.CdcStart;
+import dev.ferry.core.settings.CdcStop;
 import dev.ferry.core.settings.TaskSettings;
 import dev.ferry.core.spi.BatchLimits;
 import dev.ferry.core.spi.BulkReader;
@@ -90,6 +92,12 @@ public final class FerryTask implements AutoCloseable {
     private final boolean reload;
     /** Rows per range of a table split automatically (Builder.autoSplitRows). */
     private final long autoSplitRows;
+    /** DMS's CdcStartPosition / CdcStartTime of a CDC-only task's first start; null: from now. */
+    private final CdcStart cdcStart;
+    /** DMS's CdcStopPosition; null: CDC runs until stopped. */
+    private final CdcStop cdcStop;
+    /** For a server_time stop: the source's "now" asked for once Ferry's clock passed the stop point. CDC thread only. */
+    private SyncPoint serverTimeStop;
 
     private final Map<TableId, TableCounters> counters = Collections.synchronizedMap(new LinkedHashMap<>());
     private final CountDownLatch fullLoadDone = new CountDownLatch(1);
@@ -137,6 +145,8 @@ public final class FerryTask implements AutoCloseable {
         this.listeners = List.copyOf(b.listeners);
         this.reload = b.reload;
         this.autoSplitRows = b.autoSplitRows;
+        this.cdcStart = b.cdcStart;
+        this.cdcStop = b.cdcStop;
         Source s = b.source;
         Target t = b.target;
         if (s == null) {
@@ -173,6 +183,10 @@ public final class FerryTask implements AutoCloseable {
         LOG.info("task {}: starting {} with {}", name, migrationType, settings);
         if (ownsEndpoints) {
             LOG.info("task {}: source {}, target {}", name, sourceConfig, targetConfig);
+        }
+        if (cdcStart != null || cdcStop != null) {
+            LOG.info("task {}: CDC start {}, stop {}", name, cdcStart == null ? "now" : cdcStart.describe(),
+                    cdcStop == null ? "none" : cdcStop.describe());
         }
         Thread t = new Thread(this::run, "ferry-" + name);
         t.setDaemon(false);
@@ -347,6 +361,7 @@ public final class FerryTask implements AutoCloseable {
     private void run() {
         try {
             target.prepareControlTables(name, settings.controlSchema());
+            target.useTypeMapping(settings.typeMappingProfile(), source.engine());
             if (reload) {
                 LOG.info("task {}: reload requested, starting from a full load", name);
                 target.resetCheckpoint(name);
@@ -394,6 +409,10 @@ public final class FerryTask implements AutoCloseable {
                 ResumePlan plan = ResumePlan.of(tables, resumeCdc ? last.loadedTables() : loadedBefore);
                 if (resumeCdc) {
                     LOG.info("task {}: resuming CDC from {}", name, from.describe());
+                    if (cdcStart != null) {
+                        LOG.info("task {}: CDC start {} applies to the task's first start only; it resumes from its checkpoint",
+                                name, cdcStart.describe());
+                    }
                     // records of loads its checkpoint counts now (a crash came before they were forgotten)
                     target.forgetTableLoads(name, plan.keptIds());
                 } else {
@@ -422,11 +441,15 @@ public final class FerryTask implements AutoCloseable {
                                     : "changes during their load are replayed");
                 }
             } else if (migrationType == MigrationType.CDC) {
-                CdcMark mark = opened(mapped.markCdcStart(name, tables));
+                CdcMark mark = opened(cdcStart == null ? mapped.markCdcStart(name, tables)
+                        : mapped.markCdcStartAt(name, tables, cdcStart));
                 try {
                     from = mark.position();
                 } finally {
                     release(mark);
+                }
+                if (cdcStart != null) {
+                    LOG.info("task {}: CDC starts at {} as asked ({})", name, from.describe(), cdcStart.describe());
                 }
                 for (TableSchema t : tables) {
                     target.prepareTable(t, TargetTablePrepMode.DO_NOTHING);
@@ -789,6 +812,10 @@ public final class FerryTask implements AutoCloseable {
         try {
             stream = opened(mapped.openChangeStream(name, tables, from, limits));
             captureHeld = true;
+            if (cdcStop != null && !stream.stopAfter(cdcStop)) {
+                throw new SourceException("CdcStopPosition " + cdcStop.describe() + ": this source's change stream cannot tell "
+                        + "the commit times of single changes, so it cannot stop at a point in time; remove CdcStopPosition");
+            }
             applier = opened(target.openChangeApplier(name, tables));
             if (!added.isEmpty()) {
                 adding = startAddedLoad(stream, added, addedMark);
@@ -800,7 +827,7 @@ public final class FerryTask implements AutoCloseable {
             cdcRunning.countDown();
             publish();
             List<ChangeChunk> chunks = new ArrayList<>();
-            while (!stopRequested) {
+            while (!stopRequested && !stopPointReached(stream)) {
                 if (adding != null && adding.load.isDone() && adding.mayJoin(committedPosition)) {
                     applier = join(adding, byId, applier, tables);
                     adding = null;
@@ -846,6 +873,35 @@ public final class FerryTask implements AutoCloseable {
             }
             releaseQuietly(applier);
         }
+    }
+
+    /**
+     * Whether CDC ends at the CdcStopPosition: the stream handed over its last chunk before the stop
+     * point (committed by now: this runs between batches), or, for server_time, the source's clock
+     * passed it and everything committed before that moment is applied.
+     */
+    private boolean stopPointReached(ChangeStream stream) {
+        if (cdcStop == null) {
+            return false;
+        }
+        boolean reached = stream.stopReached();
+        if (!reached && cdcStop.mode() == CdcStop.Mode.SERVER_TIME) {
+            if (serverTimeStop == null && Instant.now().isAfter(cdcStop.at())) {
+                serverTimeStop = source.requestSyncPoint(name);
+            }
+            if (serverTimeStop != null) {
+                synchronized (progress) {
+                    reached = reached(serverTimeStop);
+                }
+            }
+        }
+        if (reached) {
+            SourcePosition at = committedPosition;
+            LOG.info("task {}: CDC stop point {} reached: the changes committed up to it are applied, none after it; the task "
+                    + "stops with its checkpoint at {}. Start it without CdcStopPosition to go on from there",
+                    name, cdcStop.describe(), at == null ? "its start" : at.describe());
+        }
+        return reached;
     }
 
     /**
@@ -1258,6 +1314,8 @@ public final class FerryTask implements AutoCloseable {
         private final List<TaskListener> listeners = new ArrayList<>();
         private boolean reload;
         private long autoSplitRows = DEFAULT_AUTO_SPLIT_ROWS;
+        private CdcStart cdcStart;
+        private CdcStop cdcStop;
 
         private Builder(String name) {
             if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,62}")) {
@@ -1331,6 +1389,33 @@ public final class FerryTask implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Where a CDC-only task's first start begins reading changes (DMS's CdcStartPosition or
+         * CdcStartTime); null: from now. A task that resumes goes on from its checkpoint instead.
+         */
+        public Builder cdcStart(CdcStart start) {
+            this.cdcStart = start;
+            return this;
+        }
+
+        /** DMS's CdcStartPosition: a native position, or a time in DMS's date form ({@link CdcStart#parse}). */
+        public Builder cdcStartPosition(String position) {
+            this.cdcStart = CdcStart.parse(position, null);
+            return this;
+        }
+
+        /** DMS's CdcStopPosition, {@code server_time:...} or {@code commit_time:...} ({@link CdcStop}); null: none. */
+        public Builder cdcStop(CdcStop stop) {
+            this.cdcStop = stop;
+            return this;
+        }
+
+        /** DMS's CdcStopPosition as text ({@link CdcStop#parse}). */
+        public Builder cdcStopPosition(String stop) {
+            this.cdcStop = CdcStop.parse(stop);
+            return this;
+        }
+
         public Builder listener(TaskListener listener) {
             this.listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
@@ -1343,6 +1428,14 @@ public final class FerryTask implements AutoCloseable {
             }
             if (target == null && targetConfig == null) {
                 problems.add("no target given");
+            }
+            if (cdcStart != null && migrationType != MigrationType.CDC) {
+                problems.add("CdcStartPosition/CdcStartTime (" + cdcStart.describe() + ") apply to a CDC-only task (migrationType cdc), "
+                        + "as in DMS; a " + migrationType + " task starts its CDC where its full load begins: remove the start, "
+                        + "or make the task CDC-only");
+            }
+            if (cdcStop != null && !migrationType.cdc()) {
+                problems.add("CdcStopPosition (" + cdcStop.describe() + ") needs CDC, and a " + migrationType + " task has none");
             }
             if (!problems.isEmpty()) {
                 throw new ConfigurationException("task " + name, problems);

@@ -98,6 +98,16 @@ final class PgChangeStream {
         }
 
         @Override
+        public boolean stopAfter(dev.ferry.core.settings.CdcStop stop) {
+            return stream.stopAfter(stop);
+        }
+
+        @Override
+        public boolean stopReached() {
+            return stream.stopReached();
+        }
+
+        @Override
         public void committed(ChangeChunk chunk) throws InterruptedException {
             stream.committed(chunk);
         }

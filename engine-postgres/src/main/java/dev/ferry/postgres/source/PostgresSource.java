@@ -145,6 +145,145 @@ public final class PostgresSource implements AssessableSource {
         }
     }
 
+    @Override
+    public String engine() {
+        return "postgres";
+    }
+
+    /**
+     * A CDC-only task that starts at a WAL position (DMS's CdcStartPosition for PostgreSQL: an LSN
+     * such as {@code 0/16B3748}). Logical decoding reads changes only through a slot, and a slot
+     * never goes back before the position it confirmed: so, as AWS DMS asks, the slot (the task's,
+     * or the endpoint's {@code slotName}) must exist already, with its confirmed position at or
+     * before the start, and so must the publication with the tables (pgoutput reads a publication
+     * as it was when each change was written). The slot is then advanced to the start
+     * ({@code pg_replication_slot_advance}), which makes the stream skip every transaction that
+     * committed before it. Neither slot nor publication is recreated. A time cannot be honoured:
+     * PostgreSQL has no map from commit times to WAL positions.
+     */
+    @Override
+    public CdcMark markCdcStartAt(String taskName, List<TableSchema> tables, dev.ferry.core.settings.CdcStart start) {
+        String slot = slot(taskName);
+        String publication = publication(taskName);
+        if (start.time() != null) {
+            throw new SourceException("PostgreSQL cannot start change capture at a time (" + start.describe() + "): logical "
+                    + "decoding has no map from commit times to WAL positions, which is why AWS DMS does not offer a CDC start time "
+                    + "for PostgreSQL either. Give a WAL position (LSN) of replication slot " + slot + " as CdcStartPosition, "
+                    + "such as the pg_current_wal_insert_lsn() of the moment the target held the source's data, or no start");
+        }
+        long lsn = lsn(start.position());
+        requireReady(tables);
+        try (Connection c = connector.pooled()) {
+            long confirmed;
+            long current;
+            try (PreparedStatement ps = c.prepareStatement("SELECT (confirmed_flush_lsn - '0/0')::bigint, plugin, "
+                    + "(pg_current_wal_insert_lsn() - '0/0')::bigint FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()")) {
+                ps.setString(1, slot);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new SourceException("CdcStartPosition " + start.position() + ": replication slot " + slot + " does not "
+                                + "exist in this database. Only a slot that existed before that position keeps the changes from "
+                                + "there (AWS DMS asks for one too, named by slotName): create it before the changes to capture "
+                                + "(SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')) and name it in the "
+                                + "source's slotName, or leave CdcStartPosition out");
+                    }
+                    confirmed = rs.getLong(1);
+                    if (!"pgoutput".equals(rs.getString(2))) {
+                        throw new SourceException("CdcStartPosition " + start.position() + ": replication slot " + slot + " decodes "
+                                + "with " + rs.getString(2) + ", and Ferry reads pgoutput; create the slot with 'pgoutput'");
+                    }
+                    current = rs.getLong(3);
+                }
+            }
+            if (Long.compareUnsigned(lsn, confirmed) < 0) {
+                throw new SourceException("CdcStartPosition " + start.position() + " lies before " + describe(confirmed)
+                        + ", the position replication slot " + slot + " has confirmed, and a logical slot cannot go back: "
+                        + "the changes from " + start.position() + " to " + describe(confirmed) + " are no longer kept. Give a "
+                        + "position at or after " + describe(confirmed) + ", or reload the task with a full load");
+            }
+            if (Long.compareUnsigned(lsn, current) > 0) {
+                throw new SourceException("CdcStartPosition " + start.position() + " lies ahead of the server's current WAL "
+                        + "position " + describe(current) + "; give a position that was written already");
+            }
+            java.util.Set<TableId> published = published(c, publication);
+            List<String> missing = new ArrayList<>();
+            for (TableSchema t : tables) {
+                if (!published.contains(t.id())) {
+                    missing.add(t.id().toString());
+                }
+            }
+            if (!missing.isEmpty()) {
+                StringJoiner list = new StringJoiner(", ");
+                for (TableSchema t : tables) {
+                    list.add(publicationItem(t.id()));
+                }
+                throw new SourceException("CdcStartPosition " + start.position() + ": publication " + publication + " does not "
+                        + "publish table(s) " + String.join(", ", missing) + ". pgoutput reads a publication as it was when each "
+                        + "change was written, so it must have held the tables since before that position: create it before the "
+                        + "changes to capture (CREATE PUBLICATION " + PgIdentifiers.quote(publication) + " FOR TABLE " + list
+                        + ") and name it in the source's publicationName, or leave CdcStartPosition out");
+            }
+            if (Long.compareUnsigned(lsn, confirmed) > 0) {
+                advance(c, slot, lsn);
+            }
+            LOG.info("task {}: changes from {} on, through replication slot {} (it had confirmed {}) and publication {}",
+                    taskName, describe(lsn), slot, describe(confirmed), publication);
+        } catch (SQLException e) {
+            throw connector.failure("moving replication slot " + slot + " to " + start.position() + " failed", e);
+        }
+        return CdcMark.of(PgPosition.mark(lsn), false, () -> { });
+    }
+
+    /**
+     * Moves {@code slot} to {@code lsn}. {@code pg_replication_slot_advance} stops at the WAL flushed
+     * so far, which lags behind the WAL written under {@code synchronous_commit = off}. A transaction
+     * committed with {@code synchronous_commit = on} flushes everything before it, but only one that
+     * wrote WAL before its commit record: a transactional logical message (prefix {@code ferry-flush},
+     * which the change stream passes over) is that write.
+     * The slot's confirmed position is read back: a slot that did not reach {@code lsn} would deliver
+     * changes from before it.
+     */
+    private static void advance(Connection c, String slot, long lsn) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            st.execute("SET LOCAL synchronous_commit = on");
+            st.execute("SELECT pg_logical_emit_message(true, 'ferry-flush', '')");
+            c.commit();
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_replication_slot_advance(?, ?::pg_lsn)")) {
+            ps.setString(1, slot);
+            ps.setString(2, describe(lsn));
+            ps.execute();
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT (confirmed_flush_lsn - '0/0')::bigint FROM pg_replication_slots "
+                + "WHERE slot_name = ?")) {
+            ps.setString(1, slot);
+            try (ResultSet rs = ps.executeQuery()) {
+                long at = rs.next() ? rs.getLong(1) : 0;
+                if (at != lsn) {
+                    throw new SourceException("replication slot " + slot + " could not be moved to " + describe(lsn) + " (it is at "
+                            + describe(at) + "); start the task again, or give another position");
+                }
+            }
+        }
+    }
+
+    /** A WAL position as text {@code 0/16B3748}, or a refusal naming the form. */
+    private static long lsn(String text) {
+        if (text.matches("[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}")) {
+            return org.postgresql.replication.LogSequenceNumber.valueOf(text).asLong();
+        }
+        throw new SourceException("CdcStartPosition '" + text + "' is not a PostgreSQL WAL position: give an LSN such as 0/16B3748 "
+                + "(what pg_current_wal_insert_lsn() returns)");
+    }
+
+    private static String describe(long lsn) {
+        return org.postgresql.replication.LogSequenceNumber.valueOf(lsn).asString();
+    }
+
     /**
      * Refuses to capture changes of {@code tables} on every FAIL finding of the assessment, in the
      * words {@code ferry assess} prints them: the rules live there, once ({@link PgAssessment}).

@@ -11,7 +11,8 @@ import dev.ferry.core.spi.TargetTablePrepMode;
 import dev.ferry.postgres.PgConnector;
 import dev.ferry.postgres.PgEndpoint;
 import dev.ferry.postgres.PgIdentifiers;
-import dev.ferry.postgres.PgType;
+import dev.ferry.core.settings.TypeMappingProfile;
+import dev.ferry.postgres.PgColumnTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,9 @@ public final class PostgresTarget implements Target {
 
     private final PgConnector connector;
     private volatile String controlSchema = "ferry";
+    /** FerrySettings.TypeMappingProfile, and the source engine whose types it maps ({@link #useTypeMapping}). */
+    private volatile TypeMappingProfile typeMapping = TypeMappingProfile.NATIVE;
+    private volatile String sourceEngine = "";
 
     PostgresTarget(PgEndpoint endpoint) {
         this.connector = new PgConnector(endpoint, "target");
@@ -150,7 +154,7 @@ public final class PostgresTarget implements Target {
             if (!exists) {
                 st.execute("CREATE SCHEMA IF NOT EXISTS " + PgIdentifiers.quote(table.id().schema()));
                 try {
-                    st.execute(createTableSql(table));
+                    st.execute(createTableSql(table, typeMapping, sourceEngine));
                 } catch (SQLException e) {
                     if (table.columns().stream().noneMatch(Column::generated) || e.getSQLState() == null
                             || !e.getSQLState().startsWith("42")) {
@@ -205,9 +209,14 @@ public final class PostgresTarget implements Target {
      * PostgreSQL since 12 has (a VIRTUAL column of PostgreSQL 18 holds the same values).
      */
     static String createTableSql(TableSchema table) {
+        return createTableSql(table, TypeMappingProfile.NATIVE, "");
+    }
+
+    /** The CREATE TABLE of {@code table} with the column types of {@code profile} ({@link PgColumnTypes}). */
+    static String createTableSql(TableSchema table, TypeMappingProfile profile, String sourceEngine) {
         StringJoiner cols = new StringJoiner(", ");
         for (Column c : table.columns()) {
-            cols.add(PgIdentifiers.quote(c.name()) + " " + PgType.ddlType(c.type(), c.nativeType())
+            cols.add(PgIdentifiers.quote(c.name()) + " " + PgColumnTypes.ddl(c, profile, sourceEngine)
                     + (c.generated() ? " GENERATED ALWAYS AS (" + c.generatedAs() + ") STORED" : "")
                     + (c.nullable() ? "" : " NOT NULL"));
         }
@@ -231,6 +240,17 @@ public final class PostgresTarget implements Target {
                 + "GENERATED ALWAYS AS an expression that works on the target's column types (Ferry creates enum, array and "
                 + "other columns without a native mapping as text), with TargetTablePrepMode DO_NOTHING; or exclude the table "
                 + "from the table mappings", e);
+    }
+
+    /**
+     * Tables created from now on take the column types of {@code profile}; the write paths follow by
+     * themselves, since they encode each value for the column type the target's catalog shows.
+     */
+    @Override
+    public void useTypeMapping(TypeMappingProfile profile, String sourceEngine) {
+        PgColumnTypes.check(profile, sourceEngine);
+        this.typeMapping = profile;
+        this.sourceEngine = sourceEngine == null ? "" : sourceEngine;
     }
 
     @Override
