@@ -30,9 +30,15 @@ public final class TableMappings {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<SelectionRule> rules;
+    private final Transformations transformations;
 
     private TableMappings(List<SelectionRule> rules) {
+        this(rules, List.of());
+    }
+
+    private TableMappings(List<SelectionRule> rules, List<TransformationRule> transformations) {
         this.rules = List.copyOf(rules);
+        this.transformations = new Transformations(transformations, ExpressionColumns::compile);
     }
 
     /** One selection rule; patterns use {@code %} for any run of characters. */
@@ -88,6 +94,7 @@ public final class TableMappings {
         }
         List<String> problems = new ArrayList<>();
         List<SelectionRule> rules = new ArrayList<>();
+        List<TransformationRule> transformations = new ArrayList<>();
         JsonNode array = root == null ? null : root.get("rules");
         if (array == null || !array.isArray()) {
             throw new ConfigurationException("table mappings " + origin, List.of("$.rules: missing or not an array"));
@@ -102,6 +109,14 @@ public final class TableMappings {
             String type = text(rule, "rule-type");
             if (type.isEmpty()) {
                 problems.add(label + ": missing rule-type");
+                continue;
+            }
+            if (type.equals("transformation")) {
+                TransformationRule t = TransformationRule.parse(rule, id.isEmpty() ? String.valueOf(index + 1) : id, name, label,
+                        problems);
+                if (t != null) {
+                    transformations.add(t);
+                }
                 continue;
             }
             if (!type.equals("selection")) {
@@ -145,7 +160,7 @@ public final class TableMappings {
         if (!problems.isEmpty()) {
             throw new ConfigurationException("table mappings " + origin, problems);
         }
-        return new TableMappings(rules);
+        return new TableMappings(rules, transformations);
     }
 
     /**
@@ -179,9 +194,19 @@ public final class TableMappings {
      * order of {@link #select}. Refuses two source tables that would land in one target table.
      */
     public List<MappedTable> plan(List<TableSchema> catalog) {
+        return plan(catalog, "");
+    }
+
+    /**
+     * Like {@link #plan(List)}, with task setting {@code TargetMetadata.TargetSchema}: when not
+     * empty, the target schema of every table before the transformation rules rename it.
+     */
+    public List<MappedTable> plan(List<TableSchema> catalog, String targetSchema) {
+        List<TableSchema> selected = select(catalog);
+        List<RowTransform> transforms = transformations.plan(selected, targetSchema);
         List<MappedTable> result = new ArrayList<>();
-        for (TableSchema table : select(catalog)) {
-            result.add(MappedTable.identity(table));
+        for (int i = 0; i < selected.size(); i++) {
+            result.add(new MappedTable(selected.get(i), SourceFilter.NONE, transforms.get(i), 0));
         }
         return result;
     }
