@@ -108,23 +108,23 @@ final class TableTransform implements RowTransform {
             return row;
         }
         Header header = needsHeader ? new Header(Operation.FULL_LOAD, Instant.now(), "", 0) : null;
-        return map(row, null, header, false);
+        return map(row, null, header, false, false);
     }
 
     @Override
     public void change(ChangeEvent event, ChangeChunk chunk, int index, Consumer<ChangeEvent> out) {
         if (event instanceof ChangeEvent.Insert i) {
             out.accept(new ChangeEvent.Insert(target.id(), rowsAsTheyAre ? i.after()
-                    : map(i.after(), null, header(Operation.INSERT, chunk, index), false)));
+                    : map(i.after(), null, header(Operation.INSERT, chunk, index), false, false)));
         } else if (event instanceof ChangeEvent.Update u) {
             checkOldKey(u.before(), "an update");
             if (rowsAsTheyAre) {
                 out.accept(new ChangeEvent.Update(target.id(), u.before(), u.after()));
                 return;
             }
-            Object[] before = u.before() == null ? null : map(u.before(), null, null, true);
+            Object[] before = u.before() == null ? null : map(u.before(), null, null, true, false);
             out.accept(new ChangeEvent.Update(target.id(), before, map(u.after(), u.before(), header(Operation.UPDATE, chunk, index),
-                    false)));
+                    false, true)));
         } else if (event instanceof ChangeEvent.Delete d) {
             checkOldKey(d.before(), "a delete");
             if (rowsAsTheyAre) {
@@ -132,7 +132,7 @@ final class TableTransform implements RowTransform {
             } else if (flagsDeletes) {
                 out.accept(new ChangeEvent.Update(target.id(), null, flagged(d.before(), header(Operation.DELETE, chunk, index))));
             } else {
-                out.accept(new ChangeEvent.Delete(target.id(), map(d.before(), null, null, true)));
+                out.accept(new ChangeEvent.Delete(target.id(), map(d.before(), null, null, true, false)));
             }
         } else if (event instanceof ChangeEvent.Truncate) {
             out.accept(new ChangeEvent.Truncate(target.id()));
@@ -152,9 +152,10 @@ final class TableTransform implements RowTransform {
 
     /**
      * The target row of {@code row}. {@code old} is the source's old row of an update (for
-     * before-image columns); {@code keyOnly} maps an old row, whose added columns stay null.
+     * before-image columns, which hold values in updates only); {@code keyOnly} maps an old row,
+     * whose added columns stay null.
      */
-    private Object[] map(Object[] row, Object[] old, Header header, boolean keyOnly) {
+    private Object[] map(Object[] row, Object[] old, Header header, boolean keyOnly, boolean update) {
         Object[] result = new Object[from.length];
         for (int i = 0; i < from.length; i++) {
             int f = from[i];
@@ -162,7 +163,7 @@ final class TableTransform implements RowTransform {
                 result[i] = convert(i, row[f]);
             } else if (added[i] != null && !keyOnly) {
                 result[i] = addedValue(i, row, header);
-            } else if (beforeOf[i] >= 0 && !keyOnly && header != null && header.operation() == Operation.UPDATE) {
+            } else if (beforeOf[i] >= 0 && update) {
                 int b = beforeOf[i];
                 // no old row: the source sent none because the key did not change, so the key's old value is its value
                 Object v = old != null ? old[b] : sourceKey[b] ? row[b] : null;

@@ -63,7 +63,9 @@ class TableMappingsTest {
                         + "{\"rule-id\": \"3\"}]}", "m.json"));
         assertThat(e.problems()).containsExactly(
                 "$.rules[0] (rule 1): missing object-locator",
-                "$.rules[1] (rule 2): rule-type 'transformation' is not supported yet; only 'selection' rules are",
+                "$.rules[1] (rule 2): missing rule-target (schema, table or column)",
+                "$.rules[1] (rule 2): missing object-locator",
+                "$.rules[1] (rule 2): rule-action rename needs a value (the new name)",
                 "$.rules[2] (rule 3): missing rule-type");
     }
 
