@@ -2,6 +2,7 @@ package dev.ferry.core.mapping;
 
 import dev.ferry.core.ConfigurationException;
 import dev.ferry.core.SourceException;
+import dev.ferry.core.mapping.expr.ChangeHeader;
 import dev.ferry.core.model.ChangeEvent;
 import dev.ferry.core.model.TableSchema;
 import dev.ferry.core.model.Unchanged;
@@ -22,19 +23,23 @@ final class TableTransform implements RowTransform {
     /** What {@code add-column} puts in one target column. */
     interface Added {
         /** The value for source row {@code row} (source column order) under {@code header}. */
-        Object value(Object[] row, Header header);
-
-        /** Whether the value depends on source column {@code index} (an unchanged value there cannot be computed). */
-        boolean uses(int index);
+        Object value(Object[] row, ChangeHeader header);
 
         /** Whether it is an {@code operation_indicator(...)}: deletes then flag the row instead of removing it. */
         boolean flagsDeletes();
-    }
 
-    /** The header of one row: DMS's $AR_H_ values. */
-    enum Operation { FULL_LOAD, INSERT, UPDATE, DELETE }
+        /** A constant NULL: an add-column rule without an expression. */
+        Added NULL = new Added() {
+            @Override
+            public Object value(Object[] row, ChangeHeader header) {
+                return null;
+            }
 
-    record Header(Operation operation, Instant timestamp, String streamPosition, long changeSeq) {
+            @Override
+            public boolean flagsDeletes() {
+                return false;
+            }
+        };
     }
 
     private final TableSchema source;
@@ -107,7 +112,7 @@ final class TableTransform implements RowTransform {
         if (rowsAsTheyAre) {
             return row;
         }
-        Header header = needsHeader ? new Header(Operation.FULL_LOAD, Instant.now(), "", 0) : null;
+        ChangeHeader header = needsHeader ? ChangeHeader.fullLoad(Instant.now()) : null;
         return map(row, null, header, false, false);
     }
 
@@ -115,7 +120,7 @@ final class TableTransform implements RowTransform {
     public void change(ChangeEvent event, ChangeChunk chunk, int index, Consumer<ChangeEvent> out) {
         if (event instanceof ChangeEvent.Insert i) {
             out.accept(new ChangeEvent.Insert(target.id(), rowsAsTheyAre ? i.after()
-                    : map(i.after(), null, header(Operation.INSERT, chunk, index), false, false)));
+                    : map(i.after(), null, header(ChangeHeader.Operation.INSERT, chunk, index), false, false)));
         } else if (event instanceof ChangeEvent.Update u) {
             checkOldKey(u.before(), "an update");
             if (rowsAsTheyAre) {
@@ -123,14 +128,14 @@ final class TableTransform implements RowTransform {
                 return;
             }
             Object[] before = u.before() == null ? null : map(u.before(), null, null, true, false);
-            out.accept(new ChangeEvent.Update(target.id(), before, map(u.after(), u.before(), header(Operation.UPDATE, chunk, index),
+            out.accept(new ChangeEvent.Update(target.id(), before, map(u.after(), u.before(), header(ChangeHeader.Operation.UPDATE, chunk, index),
                     false, true)));
         } else if (event instanceof ChangeEvent.Delete d) {
             checkOldKey(d.before(), "a delete");
             if (rowsAsTheyAre) {
                 out.accept(new ChangeEvent.Delete(target.id(), d.before()));
             } else if (flagsDeletes) {
-                out.accept(new ChangeEvent.Update(target.id(), null, flagged(d.before(), header(Operation.DELETE, chunk, index))));
+                out.accept(new ChangeEvent.Update(target.id(), null, flagged(d.before(), header(ChangeHeader.Operation.DELETE, chunk, index))));
             } else {
                 out.accept(new ChangeEvent.Delete(target.id(), map(d.before(), null, null, true, false)));
             }
@@ -139,7 +144,7 @@ final class TableTransform implements RowTransform {
         }
     }
 
-    private Header header(Operation op, ChangeChunk chunk, int index) {
+    private ChangeHeader header(ChangeHeader.Operation op, ChangeChunk chunk, int index) {
         if (!needsHeader) {
             return null;
         }
@@ -147,7 +152,7 @@ final class TableTransform implements RowTransform {
         long seq = Math.max(lastSeq + 1, chunk.sourceTimeMillis() * 1_000_000L + index);
         lastSeq = seq;
         Instant time = chunk.sourceTimeMillis() > 0 ? Instant.ofEpochMilli(chunk.sourceTimeMillis()) : Instant.now();
-        return new Header(op, time, chunk.position().describe(), seq);
+        return new ChangeHeader(op, time, chunk.position().describe(), seq);
     }
 
     /**
@@ -155,7 +160,7 @@ final class TableTransform implements RowTransform {
      * before-image columns, which hold values in updates only); {@code keyOnly} maps an old row,
      * whose added columns stay null.
      */
-    private Object[] map(Object[] row, Object[] old, Header header, boolean keyOnly, boolean update) {
+    private Object[] map(Object[] row, Object[] old, ChangeHeader header, boolean keyOnly, boolean update) {
         Object[] result = new Object[from.length];
         for (int i = 0; i < from.length; i++) {
             int f = from[i];
@@ -174,7 +179,7 @@ final class TableTransform implements RowTransform {
     }
 
     /** A deleted row kept and flagged (operation_indicator): its key, the flag; every other column as it is. */
-    private Object[] flagged(Object[] before, Header header) {
+    private Object[] flagged(Object[] before, ChangeHeader header) {
         Object[] result = new Object[from.length];
         java.util.Arrays.fill(result, Unchanged.VALUE);
         for (int k : target.keyIndexes()) {
@@ -188,15 +193,8 @@ final class TableTransform implements RowTransform {
         return result;
     }
 
-    private Object addedValue(int i, Object[] row, Header header) {
-        for (int c = 0; c < row.length; c++) {
-            if (row[c] == Unchanged.VALUE && added[i].uses(c)) {
-                throw new SourceException("table " + source.id() + ": the expression of " + rules[i] + " for column "
-                        + target.columns().get(i).name() + " uses column " + source.columns().get(c).name() + ", whose value the "
-                        + "source did not send with an update (a large value that did not change); fix: ALTER TABLE "
-                        + source.id() + " REPLICA IDENTITY FULL on the source, or remove the column from the expression");
-            }
-        }
+    private Object addedValue(int i, Object[] row, ChangeHeader header) {
+        // a column the expression reads that the source did not send fails in evaluate, naming the rule and the fix
         Object v = added[i].value(row, header);
         return convert(i, v);
     }

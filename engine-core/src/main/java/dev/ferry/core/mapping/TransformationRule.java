@@ -215,11 +215,11 @@ record TransformationRule(String id, String name, String label, Target target, A
                     if (value == null || value.isEmpty()) {
                         problems.add(label + ": rule-action add-column needs a value (the new column's name)");
                     }
-                    if (rule.get("data-type") == null) {
+                    if (rule.get("data-type") != null) {
+                        dataType = DmsDataType.parse(rule.get("data-type"), label, problems);
+                    } else if (expression == null) {
                         problems.add(label + ": rule-action add-column needs a data-type, for example {\"type\": \"string\", "
                                 + "\"length\": 50}");
-                    } else {
-                        dataType = DmsDataType.parse(rule.get("data-type"), label, problems);
                     }
                     if (expression != null && expression.isBlank()) {
                         problems.add(label + ": expression is empty");

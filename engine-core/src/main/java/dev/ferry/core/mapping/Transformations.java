@@ -40,11 +40,11 @@ final class Transformations {
     /** What an {@code add-column} rule's expression becomes; pluggable so that the expression engine stays its own part. */
     interface ExpressionCompiler {
         /**
-         * Compiles {@code rule}'s expression for {@code source}; {@code inferred} receives nothing.
+         * Compiles {@code rule}'s expression for {@code source}.
          *
          * @throws ConfigurationException naming the rule when the expression is bad
          */
-        TableTransform.Added compile(TransformationRule rule, TableSchema source);
+        ExpressionColumns.Compiled compile(TransformationRule rule, TableSchema source);
     }
 
     private final List<TransformationRule> rules;
@@ -195,29 +195,19 @@ final class Transformations {
             }
             changed = true;
             claim(nameOwner, r.value(), r.label(), sid, problems);
-            TableTransform.Added value = r.expression() == null ? null : compile(r, source, problems);
-            if (r.expression() == null) {
-                value = new TableTransform.Added() {
-                    @Override
-                    public Object value(Object[] row, TableTransform.Header header) {
-                        return null;
-                    }
-
-                    @Override
-                    public boolean uses(int index) {
-                        return false;
-                    }
-
-                    @Override
-                    public boolean flagsDeletes() {
-                        return false;
-                    }
-                };
+            ExpressionColumns.Compiled value = r.expression() == null ? null : compile(r, source, problems);
+            LogicalType type = r.dataType() != null ? r.dataType().type() : value != null ? value.type() : null;
+            if (type == null) {
+                if (value != null) {
+                    problems.add(r.label() + ": the type of expression " + r.expression() + " is not known before it runs; "
+                            + "give the rule a data-type");
+                }
+                continue;
             }
-            columns.add(new Column(r.value(), r.dataType().type(), true));
+            columns.add(new Column(r.value(), type, true));
             from.add(-1);
-            conversions.add(value == null ? null : ValueConversion.to(r.dataType().type()));
-            added.add(value);
+            conversions.add(ValueConversion.to(type));
+            added.add(value == null ? TableTransform.Added.NULL : value);
             beforeOf.add(-1);
             madeBy.add(r.label());
         }
@@ -309,7 +299,7 @@ final class Transformations {
                 keyRule == null ? "" : keyRule.label());
     }
 
-    private TableTransform.Added compile(TransformationRule r, TableSchema source, List<String> problems) {
+    private ExpressionColumns.Compiled compile(TransformationRule r, TableSchema source, List<String> problems) {
         if (expressions == null) {
             problems.add(r.label() + ": add-column expressions are not available in this build");
             return null;

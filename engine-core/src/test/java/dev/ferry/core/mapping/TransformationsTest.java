@@ -458,4 +458,87 @@ class TransformationsTest {
             assertThat(Arrays.asList(u.after())).containsExactly(new BigDecimal("2.00"), LocalDate.of(2024, 2, 29));
         });
     }
+
+    // ---- add-column expressions ----
+
+    @Test
+    @DisplayName("when the guide adds FULL_NAME as $FIRST_NAME||'_'||$LAST_NAME (string, 50), then the full load and every "
+            + "insert and update compute it from the source row")
+    void guideAddColumnExpression() {
+        TableSchema item = table("Test", "ITEM", List.of("ID"), col("ID", INT), col("FIRST_NAME", TEXT), col("LAST_NAME", TEXT));
+        MappedTable m = only(mappings(guide("add-column-expression.json")), item);
+        assertThat(m.target().columns()).last().isEqualTo(new Column("FULL_NAME", LogicalType.varchar(50), true));
+        assertThat(m.transform().load(new Object[] {1, "Ada", "Lovelace"})).containsExactly(1, "Ada", "Lovelace", "Ada_Lovelace");
+        assertThat(changes(m.transform(), new ChangeEvent.Update(item.id(), null, new Object[] {1, "Ada", "King"})))
+                .singleElement().isInstanceOfSatisfying(ChangeEvent.Update.class,
+                        u -> assertThat(u.after()).containsExactly(1, "Ada", "King", "Ada_King"));
+    }
+
+    @Test
+    @DisplayName("when an expression's result does not fit the column's data-type, then the row is refused naming the rule, "
+            + "the target column and the value")
+    void expressionResultTooLong() {
+        TableMappings m = withRules(rule("2", "add-column", "column", "\"schema-name\": \"Test\", \"table-name\": \"Actor\"",
+                "\"value\": \"initials\", \"expression\": \"$first_name || $last_name\", \"data-type\": {\"type\": \"string\", "
+                        + "\"length\": 3}"));
+        MappedTable t = only(m, ACTOR);
+        assertThatThrownBy(() -> t.transform().load(new Object[] {1, "Ada", "Lovelace"}))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("the value of $.rules[1] (rule 2 'r2'): value 'AdaLovelace' does not fit varchar(3) of target column "
+                        + "Test.Actor.initials ($.rules[1] (rule 2 'r2')): is 11 characters long, more than the 3 of varchar(3); "
+                        + "fix: choose a data-type that holds every value, or correct the value on the source");
+    }
+
+    @Test
+    @DisplayName("when an expression names an unknown column, then the mapping is refused at plan time naming the rule")
+    void badExpressionIsRefusedAtPlan() {
+        TableMappings m = withRules(rule("2", "add-column", "column", "\"schema-name\": \"Test\", \"table-name\": \"Actor\"",
+                "\"value\": \"x\", \"expression\": \"$nope || 'a'\", \"data-type\": {\"type\": \"string\", \"length\": 3}"));
+        assertThatThrownBy(() -> m.plan(List.of(ACTOR))).isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("table mappings: $.rules[1] (rule 2 'r2').expression: ");
+    }
+
+    @Test
+    @DisplayName("when the guide's operation_indicator('D', 'U', 'I') column is added, then the full load and inserts hold I, "
+            + "updates U, and a delete becomes an update that keeps the row and sets D")
+    void guideOperationIndicator() {
+        MappedTable m = only(withRules(guide("operation-indicator.rule.json")), ACTOR);
+        assertThat(m.target().columns()).last().isEqualTo(new Column("Operation", LogicalType.varchar(50), true));
+        assertThat(m.transform().load(new Object[] {1, "a", "b"})).containsExactly(1, "a", "b", "I");
+        assertThat(changes(m.transform(), new ChangeEvent.Insert(ACTOR.id(), new Object[] {2, "a", "b"})))
+                .singleElement().isInstanceOfSatisfying(ChangeEvent.Insert.class, i -> assertThat(i.after()[3]).isEqualTo("I"));
+        assertThat(changes(m.transform(), new ChangeEvent.Update(ACTOR.id(), null, new Object[] {2, "c", "b"})))
+                .singleElement().isInstanceOfSatisfying(ChangeEvent.Update.class, u -> assertThat(u.after()[3]).isEqualTo("U"));
+        assertThat(changes(m.transform(), new ChangeEvent.Delete(ACTOR.id(), new Object[] {2, null, null})))
+                .singleElement().isInstanceOfSatisfying(ChangeEvent.Update.class, u -> {
+                    assertThat(u.before()).isNull();
+                    assertThat(u.after()).containsExactly(2, Unchanged.VALUE, Unchanged.VALUE, "D");
+                });
+    }
+
+    @Test
+    @DisplayName("when operation_indicator is added to a table without a primary key, then the plan is refused (DMS: it "
+            + "works only on tables with one)")
+    void operationIndicatorNeedsAKey() {
+        TableSchema keyless = table("Test", "log", List.of(), col("at", INT), col("what", TEXT));
+        assertThatThrownBy(() -> withRules(guide("operation-indicator.rule.json")).plan(List.of(keyless)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("table mappings: $.rules[1] (rule 2 '2'): operation_indicator needs a primary key on the target (DMS: "
+                        + "it works only on tables that have one), and Test.log has none; fix: give it one with a "
+                        + "define-primary-key rule");
+    }
+
+    @Test
+    @DisplayName("when the header columns are added, then a change carries its operation, commit time and position")
+    void headerColumns() {
+        TableMappings m = withRules(rule("2", "add-column", "column", "\"schema-name\": \"%\", \"table-name\": \"%\"",
+                "\"value\": \"op\", \"expression\": \"$AR_H_OPERATION\", \"data-type\": {\"type\": \"string\", \"length\": 10}"),
+                rule("3", "add-column", "column", "\"schema-name\": \"%\", \"table-name\": \"%\"",
+                        "\"value\": \"pos\", \"expression\": \"$AR_H_STREAM_POSITION\", \"data-type\": {\"type\": \"string\", "
+                                + "\"length\": 50}"));
+        MappedTable t = only(m, ACTOR);
+        assertThat(changes(t.transform(), new ChangeEvent.Insert(ACTOR.id(), new Object[] {2, "a", "b"})))
+                .singleElement().isInstanceOfSatisfying(ChangeEvent.Insert.class,
+                        i -> assertThat(i.after()).containsExactly(2, "a", "b", "INSERT", "0/16B3748"));
+    }
 }
