@@ -108,12 +108,16 @@ record TransformationRule(String id, String name, String label, Target target, A
 
     /** Whether this rule's locator matches schema (and table) of {@code t}. */
     boolean locatesTable(TableId t) {
-        return TableMappings.like(schema).matcher(t.schema()).matches()
-                && (table == null || TableMappings.like(table).matcher(t.name()).matches());
+        return matches(schema, t.schema()) && (table == null || matches(table, t.name()));
     }
 
     boolean locatesColumn(String columnName) {
-        return column == null || TableMappings.like(column).matcher(columnName).matches();
+        return column == null || matches(column, columnName);
+    }
+
+    /** A locator pattern matches a name as a selection rule's does (the one place that says how). */
+    private static boolean matches(String pattern, String name) {
+        return TableMappings.like(pattern).matcher(name).matches();
     }
 
     /** Whether a locator pattern has the wildcard {@code %} (the one DMS names for define-primary-key) rather than one name. */
