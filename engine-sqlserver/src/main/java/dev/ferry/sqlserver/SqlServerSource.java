@@ -1,6 +1,7 @@
 package dev.ferry.sqlserver;
 
 import dev.ferry.core.SourceException;
+import dev.ferry.core.mapping.SourceFilter;
 import dev.ferry.core.model.SourcePosition;
 import dev.ferry.core.model.TableId;
 import dev.ferry.core.model.TableSchema;
@@ -343,12 +344,17 @@ final class SqlServerSource implements AssessableSource, PreparableSource {
 
     @Override
     public BulkReader openBulkReader(TableSchema table, KeyRange range) {
+        return openBulkReader(table, range, SourceFilter.NONE);
+    }
+
+    /** Reads the rows of {@code range} that pass {@code filter}: both go into the query's WHERE. */
+    @Override
+    public BulkReader openBulkReader(TableSchema table, KeyRange range, SourceFilter filter) {
         SqlServerCatalog.Table t = table(table.id());
         StringJoiner select = new StringJoiner(", ");
         SqlServerTypes.Read[] reads = reads(t, table, select);
         checkLossyKeys(List.of(table));
-        String where = range == null ? "" : " WHERE " + rangeCondition(range);
-        String sql = "SELECT " + select + " FROM " + SqlServerIdentifiers.quote(table.id()) + where;
+        String sql = "SELECT " + select + " FROM " + SqlServerIdentifiers.quote(table.id()) + where(range, filter);
         KeylessSnapshot.Pending keyless = keylessLoads.get(table.id());
         if (keyless != null) {
             if (range != null) {
@@ -376,6 +382,15 @@ final class SqlServerSource implements AssessableSource, PreparableSource {
             reads[i] = m.read();
         }
         return reads;
+    }
+
+    /** The WHERE clause (with its leading space) of a read of {@code range} through {@code filter}; empty for neither. */
+    static String where(KeyRange range, SourceFilter filter) {
+        String rows = filter.condition(SqlServerFilterSql.INSTANCE);
+        if (range == null) {
+            return rows == null ? "" : " WHERE " + rows;
+        }
+        return " WHERE " + rangeCondition(range) + (rows == null ? "" : " AND (" + rows + ")");
     }
 
     static String rangeCondition(KeyRange range) {

@@ -117,7 +117,7 @@ record TransformationRule(String id, String name, String label, Target target, A
 
     /** A locator pattern matches a name as a selection rule's does (the one place that says how). */
     private static boolean matches(String pattern, String name) {
-        return TableMappings.like(pattern).matcher(name).matches();
+        return NamePattern.of(pattern).matches(name);
     }
 
     /** Whether a locator pattern has the wildcard {@code %} (the one DMS names for define-primary-key) rather than one name. */
@@ -181,6 +181,15 @@ record TransformationRule(String id, String name, String label, Target target, A
             if (target == Target.COLUMN && action != Action.ADD_COLUMN && action != Action.ADD_BEFORE_IMAGE_COLUMNS
                     && (column == null || column.isEmpty())) {
                 problems.add(label + ": object-locator.column-name is missing (rule-action " + actionText + " acts on columns)");
+            }
+            for (String field : List.of("schema-name", "table-name", "column-name")) {
+                if (locator.has(field)) {
+                    try {
+                        NamePattern.of(text(locator, field));
+                    } catch (IllegalArgumentException e) {
+                        problems.add(label + ": object-locator." + field + ": " + e.getMessage());
+                    }
+                }
             }
             if (locator.has("table-tablespace-name") || locator.has("index-tablespace-name")) {
                 problems.add(label + ": object-locator: tablespaces exist for Oracle endpoints only");

@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -334,15 +335,16 @@ public final class FerryTask implements AutoCloseable {
 
     private void run() {
         try {
-            target.prepareControlTables(name, settings.controlSchema());
-            if (reload) {
-                LOG.info("task {}: reload requested, starting from a full load", name);
-                target.resetCheckpoint(name);
-            }
+            // the mappings meet the catalog first: a mapping that does not fit fails before the target is touched
             List<TableSchema> catalog = source.discover();
             List<MappedTable> mappedTables = mappings.plan(catalog);
             if (mappedTables.isEmpty()) {
                 throw new ConfigurationException("table mappings select none of the source's " + catalog.size() + " tables");
+            }
+            target.prepareControlTables(name, settings.controlSchema());
+            if (reload) {
+                LOG.info("task {}: reload requested, starting from a full load", name);
+                target.resetCheckpoint(name);
             }
             // from here on the task deals in target tables; the mapped source reads, filters and transforms
             mapped = new MappedSource(source, mappedTables);
@@ -537,9 +539,10 @@ public final class FerryTask implements AutoCloseable {
         loadPool = pool;
         List<Future<?>> futures = new ArrayList<>();
         try {
-            // Largest first, so that the longest load does not start last.
+            // Higher load-order first (DMS); among equals the largest first, so that the longest load does not start last.
             List<TableSchema> order = new ArrayList<>(tables);
-            order.sort((a, b) -> Long.compare(b.estimatedRows(), a.estimatedRows()));
+            order.sort(Comparator.comparingInt((TableSchema t) -> -mapped.mapping(t.id()).loadOrder())
+                    .thenComparingLong(t -> -t.estimatedRows()));
             for (TableSchema table : order) {
                 futures.add(pool.submit(() -> {
                     loadTable(table, position);

@@ -1,6 +1,7 @@
 package dev.ferry.postgres.source;
 
 import dev.ferry.core.SourceException;
+import dev.ferry.core.mapping.SourceFilter;
 import dev.ferry.core.model.SourcePosition;
 import dev.ferry.core.model.TableId;
 import dev.ferry.core.model.TableSchema;
@@ -353,6 +354,12 @@ public final class PostgresSource implements AssessableSource {
 
     @Override
     public BulkReader openBulkReader(TableSchema table, KeyRange range) {
+        return openBulkReader(table, range, SourceFilter.NONE);
+    }
+
+    /** Reads the rows of {@code range} that pass {@code filter}: both go into the query's WHERE. */
+    @Override
+    public BulkReader openBulkReader(TableSchema table, KeyRange range, SourceFilter filter) {
         PgCatalog.Table t = table(table.id());
         StringJoiner select = new StringJoiner(", ");
         PgType[] wire = new PgType[table.columns().size()];
@@ -364,10 +371,18 @@ public final class PostgresSource implements AssessableSource {
             select.add(t.read().get(src).expression());
             wire[i] = t.read().get(src).wire();
         }
-        String where = range == null ? "" : " WHERE " + rangeCondition(range);
-        String sql = "COPY (SELECT " + select + " FROM " + t.readSql() + where
+        String sql = "COPY (SELECT " + select + " FROM " + t.readSql() + where(range, filter)
                 + ") TO STDOUT (FORMAT binary)";
         return new PgBulkReader(connector, table, wire, sql, exportedSnapshot);
+    }
+
+    /** The WHERE clause (with its leading space) of a read of {@code range} through {@code filter}; empty for neither. */
+    static String where(KeyRange range, SourceFilter filter) {
+        String rows = filter.condition(PgFilterSql.INSTANCE);
+        if (range == null) {
+            return rows == null ? "" : " WHERE " + rows;
+        }
+        return " WHERE " + rangeCondition(range) + (rows == null ? "" : " AND (" + rows + ")");
     }
 
     static String rangeCondition(KeyRange range) {
