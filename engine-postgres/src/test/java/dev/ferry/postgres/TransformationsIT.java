@@ -105,6 +105,110 @@ class TransformationsIT extends EmbeddedPostgresTest {
         }
     }
 
+    static TableMappings mapping(String... transformations) {
+        return TableMappings.parse("{\"rules\": [{\"rule-type\": \"selection\", \"rule-id\": \"1\", \"rule-name\": \"all\", "
+                + "\"rule-action\": \"include\", \"object-locator\": {\"schema-name\": \"public\", \"table-name\": \"%\"}}, "
+                + String.join(", ", transformations) + "]}", "test.json");
+    }
+
+    @Test
+    @DisplayName("when operation_indicator('D', 'U', 'I') and pk-only before images are added, then deleted rows stay on the "
+            + "target flagged D with their values, updated rows say U and hold the old key, inserted and loaded rows say I")
+    void operationIndicatorKeepsDeletedRows() throws Exception {
+        String src = server.newDatabase("src");
+        String dst = server.newDatabase("dst");
+        try (Connection c = server.connect(src)) {
+            Tables.exec(c, "CREATE TABLE acct (id int PRIMARY KEY, v text)",
+                    "INSERT INTO acct SELECT g, 'v' || g FROM generate_series(1, 3) g");
+        }
+        TableMappings m = mapping("{\"rule-type\": \"transformation\", \"rule-id\": \"2\", \"rule-name\": \"2\", "
+                        + "\"rule-target\": \"column\", \"object-locator\": {\"schema-name\": \"%\", \"table-name\": \"%\"}, "
+                        + "\"rule-action\": \"add-column\", \"value\": \"Operation\", "
+                        + "\"expression\": \"operation_indicator('D', 'U', 'I')\", \"data-type\": {\"type\": \"string\", \"length\": 50}}",
+                "{\"rule-type\": \"transformation\", \"rule-id\": \"3\", \"rule-name\": \"3\", \"rule-target\": \"column\", "
+                        + "\"object-locator\": {\"schema-name\": \"%\", \"table-name\": \"acct\"}, "
+                        + "\"rule-action\": \"add-before-image-columns\", "
+                        + "\"before-image-def\": {\"column-prefix\": \"BI_\", \"column-suffix\": \"\", \"column-filter\": \"pk-only\"}}");
+        try (FerryTask task = Ferry.task("flags").source(server.endpoint(src)).target(server.endpoint(dst))
+                .migrationType(MigrationType.FULL_LOAD_AND_CDC).tableMappings(m).build()) {
+            task.start();
+            assertThat(task.awaitFullLoad(Duration.ofSeconds(60))).isTrue();
+            try (Connection t = server.connect(dst)) {
+                assertThat(Tables.rows(t, "public.acct")).containsExactly("(1,v1,I,)", "(2,v2,I,)", "(3,v3,I,)");
+            }
+            try (Connection c = server.connect(src)) {
+                Tables.exec(c, "UPDATE acct SET v = 'x' WHERE id = 1", "DELETE FROM acct WHERE id = 2",
+                        "INSERT INTO acct VALUES (4, 'new')", "UPDATE acct SET id = 30 WHERE id = 3");
+            }
+            assertThat(task.awaitInSync(Duration.ofSeconds(60))).isTrue();
+        }
+        try (Connection t = server.connect(dst)) {
+            // the key update arrives as an update with the old key: the row moves, and its before image holds the old key
+            assertThat(Tables.rows(t, "public.acct")).containsExactly("(1,x,U,1)", "(2,v2,D,)", "(30,v3,U,3)", "(4,new,I,)");
+        }
+    }
+
+    @Test
+    @DisplayName("when a source value does not fit the data-type of a change-data-type rule, then the full load fails "
+            + "naming the table, the column, the value and the rule")
+    void valueThatDoesNotFit() throws Exception {
+        String src = server.newDatabase("src");
+        String dst = server.newDatabase("dst");
+        try (Connection c = server.connect(src)) {
+            Tables.exec(c, "CREATE TABLE codes (id int PRIMARY KEY, code text)", "INSERT INTO codes VALUES (1, '10'), (2, 'x3')");
+        }
+        TableMappings m = mapping("{\"rule-type\": \"transformation\", \"rule-id\": \"2\", \"rule-name\": \"code-is-int\", "
+                + "\"rule-target\": \"column\", \"object-locator\": {\"schema-name\": \"public\", \"table-name\": \"codes\", "
+                + "\"column-name\": \"code\"}, \"rule-action\": \"change-data-type\", \"data-type\": {\"type\": \"int4\"}}");
+        try (FerryTask task = Ferry.task("fit").source(server.endpoint(src)).target(server.endpoint(dst))
+                .migrationType(MigrationType.FULL_LOAD).tableMappings(m).build()) {
+            task.start();
+            assertThat(task.awaitFinished(Duration.ofSeconds(60))).isTrue();
+            assertThat(task.status().error()).contains("column code of source table public.codes: value 'x3' does not fit int32 "
+                    + "of target column public.codes.code ($.rules[1] (rule 2 'code-is-int')): not a number; fix: choose a "
+                    + "data-type that holds every value, or correct the value on the source");
+        }
+    }
+
+    @Test
+    @DisplayName("when define-primary-key keys the target on a column outside the source's key, then the full load keys "
+            + "the target on it, and the first update (PostgreSQL sends only the old key) stops the task naming the rule and "
+            + "the way out, even under REPLICA IDENTITY FULL: Ferry's PostgreSQL source passes only the old key of a keyed table")
+    void definedKeyOutsideTheSourceKey() throws Exception {
+        String src = server.newDatabase("src");
+        String dst = server.newDatabase("dst");
+        try (Connection c = server.connect(src)) {
+            Tables.exec(c, "CREATE TABLE item (id int PRIMARY KEY, code text NOT NULL UNIQUE, v text)",
+                    "ALTER TABLE item REPLICA IDENTITY FULL",
+                    "INSERT INTO item SELECT g, 'c' || g, 'v' || g FROM generate_series(1, 3) g");
+        }
+        TableMappings m = mapping("{\"rule-type\": \"transformation\", \"rule-id\": \"2\", \"rule-name\": \"by-code\", "
+                + "\"rule-target\": \"table\", \"object-locator\": {\"schema-name\": \"public\", \"table-name\": \"item\"}, "
+                + "\"rule-action\": \"define-primary-key\", \"primary-key-def\": {\"name\": \"pk\", \"columns\": [\"code\"]}}");
+        try (FerryTask task = Ferry.task("bycode").source(server.endpoint(src)).target(server.endpoint(dst))
+                .migrationType(MigrationType.FULL_LOAD_AND_CDC).tableMappings(m).build()) {
+            task.start();
+            assertThat(task.awaitFullLoad(Duration.ofSeconds(60))).isTrue();
+            try (Connection s = server.connect(src); Connection t = server.connect(dst)) {
+                Tables.assertSameRows(s, t, "public.item");
+                assertThat(Tables.rows(t, "(SELECT column_name FROM information_schema.key_column_usage WHERE table_name = 'item')"))
+                        .containsExactly("(code)");
+            }
+            try (Connection c = server.connect(src)) {
+                Tables.exec(c, "UPDATE item SET code = 'moved' WHERE id = 1");
+            }
+            assertThat(task.awaitFinished(Duration.ofSeconds(60))).isTrue();
+            assertThat(task.status().error()).contains("table public.item: $.rules[1] (rule 2 'by-code') keys target table "
+                    + "public.item on code, but the source sent an update without the old value of code, which the source's own "
+                    + "key does not hold, so the target row cannot be found; fix: define the target's key on columns of the "
+                    + "source's key (id), or load the table without CDC.");
+        }
+        try (Connection t = server.connect(dst)) {
+            assertThat(Tables.rows(t, "public.item")).as("nothing of the refused change reached the target")
+                    .containsExactly("(1,c1,v1)", "(2,c2,v2)", "(3,c3,v3)");
+        }
+    }
+
     private static void assertTargetAsMapped(String src, String dst, int clients, int orders) throws SQLException {
         try (Connection s = server.connect(src); Connection t = server.connect(dst)) {
             assertThat(Tables.rows(t, "dw.clients")).as("dw.clients").hasSize(clients).isEqualTo(Tables.rows(s, CLIENTS));

@@ -234,8 +234,10 @@ final class TableTransform implements RowTransform {
                 throw new SourceException("table " + source.id() + ": " + keyRule + " keys target table " + target.id() + " on "
                         + String.join(", ", target.primaryKey()) + ", but the source sent " + what + " without the old value of "
                         + source.columns().get(from[k]).name() + ", which the source's own key does not hold, so the target "
-                        + "row cannot be found; fix: make the source send whole old rows (PostgreSQL: ALTER TABLE " + source.id()
-                        + " REPLICA IDENTITY FULL), or define the target's key on columns of the source's key");
+                        + "row cannot be found; fix: define the target's key on columns of the source's key ("
+                        + String.join(", ", source.primaryKey()) + "), or load the table without CDC. Only sources that "
+                        + "send whole old rows bring other columns' old values: SQL Server CDC, and PostgreSQL for a table "
+                        + "without a primary key under REPLICA IDENTITY FULL");
             }
         }
     }

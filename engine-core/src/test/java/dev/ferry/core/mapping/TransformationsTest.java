@@ -435,9 +435,10 @@ class TransformationsTest {
                 .isInstanceOf(SourceException.class)
                 .hasMessage("table app.t: $.rules[1] (rule 2 'r2') keys target table app.t on code, but the source sent an update "
                         + "without the old value of code, which the source's own key does not hold, so the target row cannot be "
-                        + "found; fix: make the source send whole old rows (PostgreSQL: ALTER TABLE app.t REPLICA IDENTITY FULL), "
-                        + "or define the target's key on columns of the source's key");
-        // with whole old rows (REPLICA IDENTITY FULL) a change of the new key moves the row
+                        + "found; fix: define the target's key on columns of the source's key (id), or load the table without "
+                        + "CDC. Only sources that send whole old rows bring other columns' old values: SQL Server CDC, and "
+                        + "PostgreSQL for a table without a primary key under REPLICA IDENTITY FULL");
+        // with whole old rows (SQL Server CDC) a change of the new key moves the row
         assertThat(changes(mt.transform(), new ChangeEvent.Update(t.id(), new Object[] {1, "a"}, new Object[] {1, "b"})))
                 .singleElement().isInstanceOfSatisfying(ChangeEvent.Update.class, u -> assertThat(u.before()).containsExactly(1, "a"));
     }
