@@ -56,8 +56,7 @@ record TaskFile(String name, MigrationType migrationType, EndpointConfig source,
         try {
             root = new ObjectMapper(new YAMLFactory()).readTree(text);
         } catch (JsonProcessingException e) {
-            throw new ConfigurationException("task file " + file + " is not valid YAML: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ")");
+            throw new ConfigurationException(yamlProblem(file, e));
         }
         if (root == null || !root.isObject()) {
             throw new ConfigurationException("task file " + file + " must be a YAML mapping with source and target");
@@ -89,7 +88,9 @@ record TaskFile(String name, MigrationType migrationType, EndpointConfig source,
                 mappings = TableMappings.load(dir.resolve(root.get("tableMappings").asText()));
             }
         } catch (ConfigurationException e) {
-            problems.add("tableMappings: " + e.getMessage());
+            for (String p : e.problems()) {
+                problems.add("tableMappings " + root.get("tableMappings").asText() + ": " + p);
+            }
         }
         try {
             if (root.hasNonNull("taskSettings")) {
@@ -121,6 +122,39 @@ record TaskFile(String name, MigrationType migrationType, EndpointConfig source,
     private static String text(JsonNode root, String key) {
         JsonNode v = root.get(key);
         return v == null || v.isNull() ? null : v.asText();
+    }
+
+    /**
+     * A YAML syntax error in one line with one position. SnakeYAML's own message spans several
+     * lines and names two marks (where the construct began and where it failed, "while scanning
+     * ... found ..."); the second is where the problem is.
+     */
+    static String yamlProblem(Path file, JsonProcessingException e) {
+        String problem = null;
+        int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+        int column = e.getLocation() == null ? -1 : e.getLocation().getColumnNr();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.yaml.snakeyaml.error.MarkedYAMLException m) {
+                problem = m.getProblem();
+                if (m.getProblemMark() != null) {
+                    line = m.getProblemMark().getLine() + 1;
+                    column = m.getProblemMark().getColumn() + 1;
+                }
+                break;
+            }
+        }
+        if (problem == null) {
+            problem = e.getOriginalMessage();
+        }
+        if (problem.contains("\t") || problem.contains("\\t") || problem.contains("TAB")) {
+            problem = "tabs cannot indent YAML; use spaces";
+        } else {
+            problem = problem.lines().findFirst().orElse("").strip();
+            if (problem.endsWith(".") || problem.endsWith(":")) {
+                problem = problem.substring(0, problem.length() - 1);
+            }
+        }
+        return "task file " + file + ": line " + line + ", column " + column + ": " + problem;
     }
 
     private static EndpointConfig endpoint(JsonNode root, String role, Class<? extends dev.ferry.core.spi.EndpointFactory> kind,

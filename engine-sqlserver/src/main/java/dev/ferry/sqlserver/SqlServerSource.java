@@ -1,6 +1,7 @@
 package dev.ferry.sqlserver;
 
 import dev.ferry.core.SourceException;
+import dev.ferry.core.mapping.SourceFilter;
 import dev.ferry.core.model.SourcePosition;
 import dev.ferry.core.model.TableId;
 import dev.ferry.core.model.TableSchema;
@@ -427,6 +428,12 @@ final class SqlServerSource implements AssessableSource, PreparableSource {
 
     @Override
     public BulkReader openBulkReader(TableSchema table, KeyRange range) {
+        return openBulkReader(table, range, SourceFilter.NONE);
+    }
+
+    /** Reads the rows of {@code range} that pass {@code filter}: both go into the query's WHERE. */
+    @Override
+    public BulkReader openBulkReader(TableSchema table, KeyRange range, SourceFilter filter) {
         SqlServerCatalog.Table t = table(table.id());
         StringJoiner select = new StringJoiner(", ");
         SqlServerTypes.Read[] reads = reads(t, table, select);
@@ -435,7 +442,7 @@ final class SqlServerSource implements AssessableSource, PreparableSource {
             throw new SourceException("table " + table.id() + ": the SQL Server source cannot read a table by its partitions; use "
                     + "parallel-load type 'ranges' with columns and boundaries of its key instead");
         }
-        String where = range == null ? "" : " WHERE " + rangeCondition(range);
+        String where = where(range, filter);
         String sql = "SELECT " + select + " FROM " + SqlServerIdentifiers.quote(table.id()) + where;
         KeylessSnapshot.Pending keyless = keylessLoads.get(table.id());
         if (keyless != null) {
@@ -486,6 +493,15 @@ final class SqlServerSource implements AssessableSource, PreparableSource {
     static String keyBoundsSql(TableId table, String column) {
         String col = SqlServerIdentifiers.quote(column);
         return "SELECT CAST(MIN(" + col + ") AS bigint), CAST(MAX(" + col + ") AS bigint) FROM " + SqlServerIdentifiers.quote(table);
+    }
+
+    /** The WHERE clause (with its leading space) of a read of {@code range} through {@code filter}; empty for neither. */
+    static String where(KeyRange range, SourceFilter filter) {
+        String rows = filter.condition(SqlServerFilterSql.INSTANCE);
+        if (range == null) {
+            return rows == null ? "" : " WHERE " + rows;
+        }
+        return " WHERE " + rangeCondition(range) + (rows == null ? "" : " AND (" + rows + ")");
     }
 
     static String rangeCondition(KeyRange range) {

@@ -29,6 +29,14 @@ public class SourceFilter {
     }
 
     /**
+     * This filter as a SQL condition for the WHERE of a full-load query, written with
+     * {@code dialect}; null for {@link #NONE}.
+     */
+    public String condition(FilterDialect dialect) {
+        return null;
+    }
+
+    /**
      * The changes the target must apply for source change {@code event} of a filtered table, in
      * source terms (the source table's id and column order); none when it does not concern the
      * filtered rows.

@@ -13,18 +13,19 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
+import java.util.StringJoiner;
 
 /**
- * DMS table mappings: which source tables a task moves. This version honours selection rules
- * ({@code rule-type: selection}, {@code rule-action: include | exclude}, {@code object-locator}
- * with {@code schema-name} and {@code table-name}, {@code %} as a wildcard). A table is selected
- * when at least one include rule matches it and no exclude rule does, as in DMS.
- * Rule types this version cannot honour are refused with the rule named, never ignored.
+ * DMS table mappings: which source tables a task moves, which of their rows, and in which order.
+ * Parsing dispatches on {@code rule-type}; each type parses its own rules ({@link SelectionRule}).
+ * A table is selected when an include or explicit rule matches it and no exclude rule does
+ * (exclusion beats inclusion, as in DMS). Rule types this version cannot honour are refused with
+ * the rule named, never ignored. See docs/table-mappings.md.
  */
 public final class TableMappings {
 
@@ -33,25 +34,15 @@ public final class TableMappings {
     private final List<SelectionRule> rules;
     /** The table-settings rules, one per table at most; set once, by {@link #parse}. */
     private List<TableSettingsRule> tableSettings = List.of();
+    private final Transformations transformations;
 
     private TableMappings(List<SelectionRule> rules) {
-        this.rules = List.copyOf(rules);
+        this(rules, List.of());
     }
 
-    /** One selection rule; patterns use {@code %} for any run of characters. */
-    public record SelectionRule(String id, String name, boolean include, String schemaPattern, String tablePattern) {
-        boolean matches(TableId table) {
-            return like(schemaPattern).matcher(table.schema()).matches()
-                    && like(tablePattern).matcher(table.name()).matches();
-        }
-
-        boolean isExact() {
-            return !schemaPattern.contains("%") && !tablePattern.contains("%");
-        }
-
-        String label() {
-            return "rule " + id + (name.isEmpty() || name.equals(id) ? "" : " (" + name + ")");
-        }
+    private TableMappings(List<SelectionRule> rules, List<TransformationRule> transformations) {
+        this.rules = List.copyOf(rules);
+        this.transformations = new Transformations(transformations, ExpressionColumns::compile);
     }
 
     /** Every table of every schema: what a task without a mapping file moves. */
@@ -79,7 +70,11 @@ public final class TableMappings {
         return parse(text, file.toString());
     }
 
-    /** Parses DMS table-mapping JSON; {@code origin} names the input in messages. */
+    /**
+     * Parses DMS table-mapping JSON; {@code origin} names the input in messages. Every problem of
+     * every rule is gathered and thrown at once, one line each, naming the JSON path, the rule-id
+     * and the rule-name.
+     */
     public static TableMappings parse(String json, String origin) {
         JsonNode root;
         try {
@@ -90,89 +85,92 @@ public final class TableMappings {
                     + ", column " + e.getLocation().getColumnNr());
         }
         List<String> problems = new ArrayList<>();
-        List<SelectionRule> rules = new ArrayList<>();
+        List<SelectionRule> selections = new ArrayList<>();
+        List<TransformationRule> transformations = new ArrayList<>();
         List<TableSettingsRule> settings = new ArrayList<>();
         JsonNode array = root == null ? null : root.get("rules");
         if (array == null || !array.isArray()) {
             throw new ConfigurationException("table mappings " + origin, List.of("$.rules: missing or not an array"));
         }
-        int index = 0;
-        for (Iterator<JsonNode> it = array.elements(); it.hasNext(); index++) {
-            JsonNode rule = it.next();
+        Map<String, String> pathOfId = new HashMap<>();
+        for (int index = 0; index < array.size(); index++) {
+            JsonNode rule = array.get(index);
             String path = "$.rules[" + index + "]";
-            String id = text(rule, "rule-id");
-            String name = text(rule, "rule-name");
-            String label = path + " (rule " + (id.isEmpty() ? "?" : id) + (name.isEmpty() ? "" : " '" + name + "'") + ")";
-            String type = text(rule, "rule-type");
-            if (type.isEmpty()) {
-                problems.add(label + ": missing rule-type");
+            if (!rule.isObject()) {
+                problems.add(path + ": must be an object (a rule), was " + Json.kind(rule));
                 continue;
             }
-            if (type.equals("table-settings")) {
-                TableSettingsRule s = TableSettingsRule.parse(rule, label, problems);
-                if (s != null) {
-                    settings.add(s);
-                }
-                continue;
-            }
-            if (!type.equals("selection")) {
-                problems.add(label + ": rule-type '" + type + "' is not supported yet; only 'selection' rules are");
-                continue;
-            }
-            String action = text(rule, "rule-action");
-            boolean include;
-            switch (action.toLowerCase(Locale.ROOT)) {
-                case "include" -> include = true;
-                case "exclude" -> include = false;
-                case "" -> {
-                    problems.add(label + ": missing rule-action (include or exclude)");
-                    continue;
-                }
-                default -> {
-                    problems.add(label + ": unknown rule-action '" + action + "' (known: include, exclude)");
-                    continue;
+            String id = Json.text(rule, "rule-id");
+            RuleContext at = new RuleContext(path, id, Json.text(rule, "rule-name"));
+            if (id.isEmpty()) {
+                at = new RuleContext(path, String.valueOf(index + 1), at.name());
+            } else {
+                String first = pathOfId.putIfAbsent(id, path);
+                if (first != null) {
+                    problems.add(at.problem(".rule-id", "rule-id " + id + " is also the rule-id of " + first
+                            + "; every rule needs its own rule-id"));
                 }
             }
-            JsonNode locator = rule.get("object-locator");
-            if (locator == null || !locator.isObject()) {
-                problems.add(label + ": missing object-locator");
-                continue;
-            }
-            String schema = text(locator, "schema-name");
-            String table = text(locator, "table-name");
-            if (schema.isEmpty()) {
-                problems.add(label + ": object-locator.schema-name is missing");
-            }
-            if (table.isEmpty()) {
-                problems.add(label + ": object-locator.table-name is missing");
-            }
-            if (!schema.isEmpty() && !table.isEmpty()) {
-                rules.add(new SelectionRule(id.isEmpty() ? String.valueOf(index + 1) : id, name, include, schema, table));
+            String type = Json.text(rule, "rule-type");
+            switch (type.toLowerCase(Locale.ROOT)) {
+                case "selection" -> {
+                    SelectionRule r = SelectionRule.parse(rule, at, problems);
+                    if (r != null) {
+                        selections.add(r);
+                    }
+                }
+                case "" -> problems.add(at.problem("missing rule-type"));
+                case "transformation" -> {
+                    TransformationRule t = TransformationRule.parse(rule, at.id(), at.name(), at.path() + " (rule " + at.id()
+                            + (at.name().isEmpty() ? "" : " '" + at.name() + "'") + ")", problems);
+                    if (t != null) {
+                        transformations.add(t);
+                    }
+                }
+                case "table-settings" -> {
+                    TableSettingsRule r = TableSettingsRule.parse(rule, at.path() + " (rule " + at.id()
+                            + (at.name().isEmpty() ? "" : " '" + at.name() + "'") + ")", problems);
+                    if (r != null) {
+                        settings.add(r);
+                    }
+                }
+                default -> problems.add(at.problem(".rule-type", "unknown rule-type '" + type
+                        + "' (known: selection, transformation, table-settings)"));
             }
         }
-        if (problems.isEmpty() && rules.stream().noneMatch(SelectionRule::include)) {
-            problems.add("$.rules: no selection rule with rule-action 'include'");
+        if (problems.isEmpty() && selections.stream().noneMatch(SelectionRule::include)) {
+            problems.add("$.rules: no selection rule with rule-action 'include' or 'explicit'");
         }
         TableSettingsRule.checkOnePerTable(settings, problems);
         if (!problems.isEmpty()) {
             throw new ConfigurationException("table mappings " + origin, problems);
         }
-        TableMappings mappings = new TableMappings(rules);
+        TableMappings mappings = new TableMappings(selections, transformations);
         mappings.tableSettings = List.copyOf(settings);
         return mappings;
     }
 
     /**
-     * The catalog's tables this mapping selects, sorted by name. An include rule without
-     * wildcards that names a table the source does not have is an error: it is a typo far more
-     * often than an intent.
+     * The catalog's tables this mapping selects, sorted by name. Fails when it selects none, and
+     * when an include rule without {@code %} (or an explicit rule) names no table the source has:
+     * that is a typo far more often than an intent.
      */
     public List<TableSchema> select(List<TableSchema> catalog) {
         List<String> problems = new ArrayList<>();
         for (SelectionRule rule : rules) {
-            if (rule.include() && rule.isExact() && catalog.stream().noneMatch(t -> rule.matches(t.id()))) {
-                problems.add(rule.label() + " selects " + rule.schemaPattern() + "." + rule.tablePattern()
-                        + ", which the source does not have");
+            if (rule.include() && rule.closed() && catalog.stream().noneMatch(t -> rule.matches(t.id()))) {
+                StringBuilder p = new StringBuilder(rule.label()).append(" selects ").append(rule.schemaPattern()).append('.')
+                        .append(rule.tablePattern()).append(", which the source does not have");
+                for (TableSchema t : catalog) {
+                    if (t.id().schema().equalsIgnoreCase(rule.schemaPattern()) && t.id().name().equalsIgnoreCase(rule.tablePattern())) {
+                        p.append(" (names are case-sensitive: the source has ").append(t.id()).append(')');
+                        break;
+                    }
+                }
+                if (rule.action() == SelectionRule.Action.EXPLICIT) {
+                    p.append("; an explicit rule names one table exactly, without wildcards");
+                }
+                problems.add(p.toString());
             }
         }
         if (!problems.isEmpty()) {
@@ -184,18 +182,53 @@ public final class TableMappings {
                 selected.add(table);
             }
         }
+        if (selected.isEmpty()) {
+            StringJoiner include = new StringJoiner(", ");
+            StringJoiner exclude = new StringJoiner(", ");
+            for (SelectionRule r : rules) {
+                (r.include() ? include : exclude).add(r.label() + " " + r.schemaPattern() + "." + r.tablePattern());
+            }
+            throw new ConfigurationException("table mappings", List.of("the rules select none of the source's "
+                    + catalog.size() + " tables (including: " + include + (exclude.length() == 0 ? "" : "; excluding: " + exclude)
+                    + "); check the schema-name and table-name patterns"));
+        }
         selected.sort(Comparator.comparing(TableSchema::id));
         return selected;
     }
 
     /**
-     * How each table this mapping selects moves (its filter, its target table and rows), in the
-     * order of {@link #select}. Refuses two source tables that would land in one target table.
+     * How each table this mapping selects moves (its filter, its target table and rows, its load
+     * order), in the order of {@link #select}. Every problem (a filter on a column the table lacks,
+     * a value that does not convert to the column's type) is thrown at once.
      */
     public List<MappedTable> plan(List<TableSchema> catalog) {
+        return plan(catalog, "");
+    }
+
+    /**
+     * Like {@link #plan(List)}, with task setting {@code TargetMetadata.TargetSchema}: when not
+     * empty, the target schema of every table before the transformation rules rename it.
+     */
+    public List<MappedTable> plan(List<TableSchema> catalog, String targetSchema) {
+        List<String> problems = new ArrayList<>();
         List<MappedTable> result = new ArrayList<>();
-        for (TableSchema table : select(catalog)) {
-            result.add(MappedTable.identity(table));
+        List<TableSchema> selected = select(catalog);
+        List<RowTransform> transforms = transformations.plan(selected, targetSchema);
+        for (int i = 0; i < selected.size(); i++) {
+            TableSchema table = selected.get(i);
+            List<SelectionRule> including = new ArrayList<>();
+            int loadOrder = 0;
+            for (SelectionRule rule : rules) {
+                if (rule.include() && rule.matches(table.id())) {
+                    including.add(rule);
+                    loadOrder = Math.max(loadOrder, rule.loadOrder());
+                }
+            }
+            SourceFilter filter = RowFilter.compile(table, including, problems);
+            result.add(new MappedTable(table, filter, transforms.get(i), loadOrder));
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException("table mappings", problems);
         }
         return result;
     }
@@ -220,25 +253,5 @@ public final class TableMappings {
 
     public List<SelectionRule> rules() {
         return rules;
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? "" : value.asText().trim();
-    }
-
-    /** DMS patterns: {@code %} matches any run of characters; everything else is literal. */
-    static Pattern like(String pattern) {
-        String[] parts = pattern.split("%", -1);
-        StringBuilder regex = new StringBuilder();
-        for (int i = 0; i < parts.length; i++) {
-            if (i > 0) {
-                regex.append(".*");
-            }
-            if (!parts[i].isEmpty()) {
-                regex.append(Pattern.quote(parts[i]));
-            }
-        }
-        return Pattern.compile(regex.toString(), Pattern.DOTALL);
     }
 }

@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -367,7 +368,7 @@ public final class FerryTask implements AutoCloseable {
                 target.resetCheckpoint(name);
             }
             List<TableSchema> catalog = source.discover();
-            List<MappedTable> mappedTables = mappings.plan(catalog);
+            List<MappedTable> mappedTables = mappings.plan(catalog, settings.targetSchema());
             if (mappedTables.isEmpty()) {
                 throw new ConfigurationException("table mappings select none of the source's " + catalog.size() + " tables");
             }
@@ -574,9 +575,10 @@ public final class FerryTask implements AutoCloseable {
         if (tables.isEmpty()) {
             return;
         }
-        // Largest first, so that the longest load does not start last.
+        // Higher load-order first (DMS); among equals the largest first, so that the longest load does not start last.
         List<TableSchema> order = new ArrayList<>(tables);
-        order.sort((a, b) -> Long.compare(b.estimatedRows(), a.estimatedRows()));
+        order.sort(Comparator.comparingInt((TableSchema t) -> -mapped.mapping(t.id()).loadOrder())
+                .thenComparingLong(t -> -t.estimatedRows()));
         List<TableLoad> loads = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         // each range decodes and encodes on two threads of its own: more ranges than cores only contend in this process

@@ -42,17 +42,18 @@ class TableMappingsTest {
 
     @Test
     void percentMatchesAnyRunAndOtherCharactersAreLiteral() {
-        assertThat(TableMappings.like("a%b").matcher("axxb").matches()).isTrue();
-        assertThat(TableMappings.like("a%b").matcher("ab").matches()).isTrue();
-        assertThat(TableMappings.like("a.b").matcher("axb").matches()).isFalse();
-        assertThat(TableMappings.like("%").matcher("").matches()).isTrue();
+        assertThat(NamePattern.of("a%b").matches("axxb")).isTrue();
+        assertThat(NamePattern.of("a%b").matches("ab")).isTrue();
+        assertThat(NamePattern.of("a.b").matches("axb")).isFalse();
+        assertThat(NamePattern.of("a.b").matches("a.b")).isTrue();
+        assertThat(NamePattern.of("%").matches("")).isTrue();
     }
 
     @Test
     void unknownRuleActionIsNamedWithItsRule() {
         assertThatThrownBy(() -> parse(rule("7", "inclde", "dbo", "%")))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessage("table mappings mappings.json: $.rules[0] (rule 7 'r7'): unknown rule-action 'inclde' (known: include, exclude)");
+                .hasMessage("table mappings mappings.json: $.rules[0] (rule 7 'r7'): unknown rule-action 'inclde' (known: include, exclude, explicit)");
     }
 
     @Test
@@ -63,7 +64,9 @@ class TableMappingsTest {
                         + "{\"rule-id\": \"3\"}]}", "m.json"));
         assertThat(e.problems()).containsExactly(
                 "$.rules[0] (rule 1): missing object-locator",
-                "$.rules[1] (rule 2): rule-type 'transformation' is not supported yet; only 'selection' rules are",
+                "$.rules[1] (rule 2): missing rule-target (schema, table or column)",
+                "$.rules[1] (rule 2): missing object-locator",
+                "$.rules[1] (rule 2): rule-action rename needs a value (the new name)",
                 "$.rules[2] (rule 3): missing rule-type");
     }
 

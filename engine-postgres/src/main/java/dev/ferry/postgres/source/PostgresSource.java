@@ -1,6 +1,7 @@
 package dev.ferry.postgres.source;
 
 import dev.ferry.core.SourceException;
+import dev.ferry.core.mapping.SourceFilter;
 import dev.ferry.core.model.SourcePosition;
 import dev.ferry.core.model.TableId;
 import dev.ferry.core.model.TableSchema;
@@ -492,6 +493,12 @@ public final class PostgresSource implements AssessableSource {
 
     @Override
     public BulkReader openBulkReader(TableSchema table, KeyRange range) {
+        return openBulkReader(table, range, SourceFilter.NONE);
+    }
+
+    /** Reads the rows of {@code range} that pass {@code filter}: both go into the query's WHERE. */
+    @Override
+    public BulkReader openBulkReader(TableSchema table, KeyRange range, SourceFilter filter) {
         PgCatalog.Table t = table(table.id());
         StringJoiner select = new StringJoiner(", ");
         PgType[] wire = new PgType[table.columns().size()];
@@ -511,7 +518,7 @@ public final class PostgresSource implements AssessableSource {
             // a leaf partition holds its own rows only; the root's read expressions name its columns alike
             from = "ONLY " + PgIdentifiers.quote(range.partition());
         }
-        String where = range == null || range.columns().isEmpty() ? "" : " WHERE " + rangeCondition(range);
+        String where = where(range, filter);
         String sql = "COPY (SELECT " + select + " FROM " + from + where
                 + ") TO STDOUT (FORMAT binary)";
         return new PgBulkReader(connector, table, wire, sql, exportedSnapshot);
@@ -569,6 +576,15 @@ public final class PostgresSource implements AssessableSource {
             WHERE c.relispartition AND c.relkind IN ('r', 'f')
             ORDER BY 1, 2
             """;
+
+    /** The WHERE clause (with its leading space) of a read of {@code range} through {@code filter}; empty for neither. */
+    static String where(KeyRange range, SourceFilter filter) {
+        String rows = filter.condition(PgFilterSql.INSTANCE);
+        if (range == null || range.columns().isEmpty()) {
+            return rows == null ? "" : " WHERE " + rows;
+        }
+        return " WHERE " + rangeCondition(range) + (rows == null ? "" : " AND (" + rows + ")");
+    }
 
     static String rangeCondition(KeyRange range) {
         return range.condition(PgIdentifiers::quote, PgIdentifiers::literal, "true");

@@ -2,6 +2,7 @@ package dev.ferry.postgres.fuzz;
 
 import dev.ferry.core.Ferry;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.mapping.SelectionRule;
 import dev.ferry.core.mapping.TableMappings;
 import dev.ferry.core.settings.TaskSettings;
 import dev.ferry.core.spi.EndpointConfig;
@@ -151,14 +152,14 @@ final class FuzzRun {
     // ------------------------------------------------------------------------------------------ tasks
 
     private TableMappings mappings() {
-        List<TableMappings.SelectionRule> rules = new ArrayList<>();
-        rules.add(new TableMappings.SelectionRule("1", "all", true, "%", "%"));
+        List<SelectionRule> rules = new ArrayList<>();
+        rules.add(new SelectionRule("1", "all", true, "%", "%"));
         int id = 2;
         for (FuzzTable t : excluded) {
-            rules.add(new TableMappings.SelectionRule(String.valueOf(id++), "refused", false, t.schema, t.name));
+            rules.add(new SelectionRule(String.valueOf(id++), "refused", false, t.schema, t.name));
         }
         if (s.heartbeat) {
-            rules.add(new TableMappings.SelectionRule(String.valueOf(id), "noise", false, "public", "fz_noise"));
+            rules.add(new SelectionRule(String.valueOf(id), "noise", false, "public", "fz_noise"));
         }
         return TableMappings.of(rules);
     }
