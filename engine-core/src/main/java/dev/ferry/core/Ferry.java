@@ -48,7 +48,8 @@ public final class Ferry {
             if (!(s instanceof AssessableSource assessable)) {
                 throw new ConfigurationException("source type '" + source.type() + "' has no premigration assessment");
             }
-            List<TableSchema> tables = mappings.select(s.discover());
+            // plan, not only select: a filter that does not fit its table is found here too
+            List<TableSchema> tables = mappings.plan(s.discover()).stream().map(dev.ferry.core.mapping.MappedTable::source).toList();
             return assessable.assess(tables, type.cdc());
         }
     }

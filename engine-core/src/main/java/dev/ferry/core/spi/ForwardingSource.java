@@ -37,9 +37,14 @@ public abstract class ForwardingSource implements Source {
         return delegate.openBulkReader(table, range);
     }
 
+    /**
+     * An unfiltered read goes through {@link #openBulkReader(TableSchema, KeyRange)}, so that a
+     * subclass that wraps that method (to hold, count or fail reads) sees every read of the task;
+     * a filtered one goes to the delegate's filtered read.
+     */
     @Override
     public BulkReader openBulkReader(TableSchema table, KeyRange range, dev.ferry.core.mapping.SourceFilter filter) {
-        return delegate.openBulkReader(table, range, filter);
+        return filter.isNone() ? openBulkReader(table, range) : delegate.openBulkReader(table, range, filter);
     }
 
     @Override
