@@ -48,8 +48,7 @@ public final class Ferry {
             if (!(s instanceof AssessableSource assessable)) {
                 throw new ConfigurationException("source type '" + source.type() + "' has no premigration assessment");
             }
-            // plan, not only select: a filter that does not fit its table is found here too
-            List<TableSchema> tables = mappings.plan(s.discover()).stream().map(dev.ferry.core.mapping.MappedTable::source).toList();
+            List<TableSchema> tables = mappings.select(s.discover());
             return assessable.assess(tables, type.cdc());
         }
     }

@@ -335,16 +335,15 @@ public final class FerryTask implements AutoCloseable {
 
     private void run() {
         try {
-            // the mappings meet the catalog first: a mapping that does not fit fails before the target is touched
-            List<TableSchema> catalog = source.discover();
-            List<MappedTable> mappedTables = mappings.plan(catalog);
-            if (mappedTables.isEmpty()) {
-                throw new ConfigurationException("table mappings select none of the source's " + catalog.size() + " tables");
-            }
             target.prepareControlTables(name, settings.controlSchema());
             if (reload) {
                 LOG.info("task {}: reload requested, starting from a full load", name);
                 target.resetCheckpoint(name);
+            }
+            List<TableSchema> catalog = source.discover();
+            List<MappedTable> mappedTables = mappings.plan(catalog);
+            if (mappedTables.isEmpty()) {
+                throw new ConfigurationException("table mappings select none of the source's " + catalog.size() + " tables");
             }
             // from here on the task deals in target tables; the mapped source reads, filters and transforms
             mapped = new MappedSource(source, mappedTables);
