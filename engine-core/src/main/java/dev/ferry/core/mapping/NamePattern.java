@@ -8,16 +8,22 @@ import java.util.regex.Pattern;
  * range, so {@code [_]} is a literal underscore and {@code [%]} a literal percent sign; every other
  * character stands for itself. Matching is case-sensitive, as the DMS guide says of names (see
  * docs/table-mappings.md for case-insensitive SQL Server databases).
+ *
+ * @param open whether the pattern has a {@code %} wildcard, so that it can match names of any length
  */
-record NamePattern(String text, Pattern regex) {
+record NamePattern(String text, Pattern regex, boolean open) {
 
     /** The pattern of {@code text}; throws {@link IllegalArgumentException} naming the fault. */
     static NamePattern of(String text) {
         StringBuilder regex = new StringBuilder();
+        boolean open = false;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             switch (c) {
-                case '%' -> regex.append(".*");
+                case '%' -> {
+                    regex.append(".*");
+                    open = true;
+                }
                 case '_' -> regex.append('.');
                 case '[' -> {
                     int end = text.indexOf(']', i + 1);
@@ -49,20 +55,16 @@ record NamePattern(String text, Pattern regex) {
                 default -> regex.append(Pattern.quote(String.valueOf(c)));
             }
         }
-        return new NamePattern(text, Pattern.compile(regex.toString(), Pattern.DOTALL));
+        return new NamePattern(text, Pattern.compile(regex.toString(), Pattern.DOTALL), open);
     }
 
     /** A pattern that matches exactly {@code text}, wildcards or not (an {@code explicit} rule). */
     static NamePattern literal(String text) {
-        return new NamePattern(text, Pattern.compile(Pattern.quote(text)));
+        return new NamePattern(text, Pattern.compile(Pattern.quote(text)), false);
     }
 
     boolean matches(String name) {
         return regex.matcher(name).matches();
     }
 
-    /** Whether the pattern has a {@code %}: it can match names of any length. */
-    boolean open() {
-        return text.indexOf('%') >= 0;
-    }
 }

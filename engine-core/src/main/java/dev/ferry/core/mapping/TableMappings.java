@@ -151,8 +151,8 @@ public final class TableMappings {
     }
 
     /**
-     * The catalog's tables this mapping selects, sorted by name. Fails when it selects none, and
-     * when an include rule without {@code %} (or an explicit rule) names no table the source has:
+     * The catalog's tables this mapping selects, sorted by name (possibly none: {@link #plan} fails
+     * then). Fails when an include rule without {@code %} (or an explicit rule) names no table the source has:
      * that is a typo far more often than an intent.
      */
     public List<TableSchema> select(List<TableSchema> catalog) {
@@ -182,16 +182,6 @@ public final class TableMappings {
                 selected.add(table);
             }
         }
-        if (selected.isEmpty()) {
-            StringJoiner include = new StringJoiner(", ");
-            StringJoiner exclude = new StringJoiner(", ");
-            for (SelectionRule r : rules) {
-                (r.include() ? include : exclude).add(r.label() + " " + r.schemaPattern() + "." + r.tablePattern());
-            }
-            throw new ConfigurationException("table mappings", List.of("the rules select none of the source's "
-                    + catalog.size() + " tables (including: " + include + (exclude.length() == 0 ? "" : "; excluding: " + exclude)
-                    + "); check the schema-name and table-name patterns"));
-        }
         selected.sort(Comparator.comparing(TableSchema::id));
         return selected;
     }
@@ -213,6 +203,16 @@ public final class TableMappings {
         List<String> problems = new ArrayList<>();
         List<MappedTable> result = new ArrayList<>();
         List<TableSchema> selected = select(catalog);
+        if (selected.isEmpty()) {
+            StringJoiner include = new StringJoiner(", ");
+            StringJoiner exclude = new StringJoiner(", ");
+            for (SelectionRule r : rules) {
+                (r.include() ? include : exclude).add(r.label() + " " + r.schemaPattern() + "." + r.tablePattern());
+            }
+            throw new ConfigurationException("table mappings", List.of("the rules select none of the source's "
+                    + catalog.size() + " tables (including: " + include + (exclude.length() == 0 ? "" : "; excluding: " + exclude)
+                    + "); check the schema-name and table-name patterns"));
+        }
         List<RowTransform> transforms = transformations.plan(selected, targetSchema);
         for (int i = 0; i < selected.size(); i++) {
             TableSchema table = selected.get(i);

@@ -49,6 +49,11 @@ public abstract class ForwardingSource implements Source {
         return delegate.openBulkReader(table, range);
     }
 
+    /**
+     * An unfiltered read goes through {@link #openBulkReader(TableSchema, KeyRange)}, so that a
+     * subclass that wraps that method (to hold, count or fail reads) sees every read of the task;
+     * a filtered one goes to the delegate's filtered read.
+     */
     @Override
     public java.util.Optional<KeyBounds> keyBounds(TableSchema table, String column) {
         return delegate.keyBounds(table, column);
@@ -57,6 +62,11 @@ public abstract class ForwardingSource implements Source {
     @Override
     public List<dev.ferry.core.model.TableId> partitions(TableSchema table) {
         return delegate.partitions(table);
+    }
+
+    @Override
+    public BulkReader openBulkReader(TableSchema table, KeyRange range, dev.ferry.core.mapping.SourceFilter filter) {
+        return filter.isNone() ? openBulkReader(table, range) : delegate.openBulkReader(table, range, filter);
     }
 
     @Override
