@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The issue's main case: one DMS mapping (docs/examples/mappings/transformations.json, the example
- * of docs/table-mappings-transformations.md) that combines wildcard selection, an exclusion, a
+ * of docs/table-mappings.md) that combines wildcard selection, an exclusion, a
  * source filter, renames of a schema, a table and a column, a removed column, an added expression
  * column and a type change, run full-load-and-cdc on real PostgreSQL. The target's tables, columns
  * and every row are compared with what the mapping says, after the load and after CDC changes of

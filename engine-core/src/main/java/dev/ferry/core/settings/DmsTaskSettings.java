@@ -234,7 +234,6 @@ final class DmsTaskSettings {
         // --- FerrySettings (Ferry extensions): an unknown key here is a typo, not a DMS key -------------
         known("", TaskSettings.FERRY_SECTION);
         known(TaskSettings.FERRY_SECTION, "TypeMappingProfile");
-        TypeMappingProfile profile = TaskSettings.typeMappingProfile(root, problems);
         JsonNode ferry = root.get(TaskSettings.FERRY_SECTION);
         if (ferry != null && ferry.isObject()) {
             for (Map.Entry<String, JsonNode> e : ferry.properties()) {
@@ -246,6 +245,7 @@ final class DmsTaskSettings {
         } else if (ferry != null && !ferry.isNull()) {
             problems.add("$." + TaskSettings.FERRY_SECTION + ": must be an object, was " + ferry);
         }
+        TypeMappingProfile profile = TaskSettings.typeMappingProfile(root, problems);
 
         List<String> unknown = unknownKeys();
         if (!problems.isEmpty()) {
