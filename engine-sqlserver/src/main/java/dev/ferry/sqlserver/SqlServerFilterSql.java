@@ -35,6 +35,9 @@ final class SqlServerFilterSql implements FilterDialect {
 
     private static final String BINARY = " COLLATE Latin1_General_100_BIN2";
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSS", Locale.ROOT);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSSS", Locale.ROOT);
+    private static final java.util.Set<String> TEXT_TYPES = java.util.Set.of("char", "varchar", "nchar", "nvarchar", "text",
+            "ntext", "sysname");
     private static final DateTimeFormatter OFFSET = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSSS xxx", Locale.ROOT);
 
     private SqlServerFilterSql() {
@@ -47,18 +50,36 @@ final class SqlServerFilterSql implements FilterDialect {
 
     @Override
     public String literal(Object value, Column column) {
-        return switch (column.type().kind()) {
+        dev.ferry.core.model.TypeKind kind = column.type().kind();
+        if ((kind == dev.ferry.core.model.TypeKind.TIME || kind == dev.ferry.core.model.TypeKind.TIMESTAMP
+                || kind == dev.ferry.core.model.TypeKind.TIMESTAMPTZ) && column.type().precision() > 6
+                && !isDatetime(baseType(column))) {
+            // CDC carries these values to the microsecond, SQL Server compares them to 100 ns: the two would disagree
+            throw new dev.ferry.core.ConfigurationException("a source filter on column " + column.name() + " ("
+                    + column.nativeType() + ") is refused: its values have 7 fractional digits, which SQL Server compares and "
+                    + "Ferry's CDC carries to the microsecond, so the full load and CDC could decide a row differently; filter "
+                    + "on a column of scale 6 or less (e.g. datetime2(6)) or on another column");
+        }
+        return switch (kind) {
             case BOOLEAN -> ((Boolean) value) ? "1" : "0";
             case INT16, INT32, INT64 -> value.toString();
             case DECIMAL -> ((BigDecimal) value).toPlainString();
             case FLOAT32 -> cast(value.toString(), "real");
             case FLOAT64 -> cast(value.toString(), "float");
             case DATE -> cast(((LocalDate) value).toString(), "date");
-            case TIME -> cast(((LocalTime) value).toString(), "time(7)");
+            case TIME -> cast(TIME.format((LocalTime) value), "time(7)");
             case TIMESTAMP -> {
-                String type = column.nativeType().toLowerCase(Locale.ROOT);
-                String text = DATE_TIME.format((LocalDateTime) value);
-                if (type.equals("datetime") || type.equals("smalldatetime")) {
+                String type = baseType(column);
+                LocalDateTime t = (LocalDateTime) value;
+                String text = DATE_TIME.format(t);
+                if (isDatetime(type) && (t.getNano() != 0 || (type.equals("smalldatetime") && t.getSecond() != 0))) {
+                    // SQL Server rounds such a value to its grid (1/300 s, a minute), the CDC side would not
+                    throw new dev.ferry.core.ConfigurationException("source filter value " + t + " on " + type + " column "
+                            + column.name() + " is refused: SQL Server rounds it to " + (type.equals("datetime")
+                            ? "1/300 of a second" : "the minute") + ", so the full load and CDC would decide rows at the "
+                            + "boundary differently; use a value in whole " + (type.equals("datetime") ? "seconds" : "minutes"));
+                }
+                if (isDatetime(type)) {
                     // these take at most three fractional digits
                     yield cast(text.substring(0, text.length() - 4), type);
                 }
@@ -80,9 +101,29 @@ final class SqlServerFilterSql implements FilterDialect {
         if (c.type().kind() == dev.ferry.core.model.TypeKind.CHAR) {
             return column + BINARY + op + SqlServerIdentifiers.literal(value);
         }
-        String type = c.nativeType().toLowerCase(Locale.ROOT);
+        String type = baseType(c);
+        if (!TEXT_TYPES.contains(type)) {
+            throw new dev.ferry.core.ConfigurationException("a source filter comparing column " + c.name() + " ("
+                    + c.nativeType() + ") as text is refused: Ferry moves this type as a computed text form that SQL Server "
+                    + "cannot compare in the full load's query; filter on a column of a character type");
+        }
         // the legacy text/ntext types take no '+': read them as nvarchar(max)
         String col = type.equals("text") || type.equals("ntext") ? "CAST(" + column + " AS nvarchar(max))" : column;
         return "(" + col + " + N'|')" + BINARY + op + SqlServerIdentifiers.literal(value + "|");
+    }
+
+    /** The column's base type name, lower case: {@code datetime} for {@code datetime}, an alias {@code MyDate (datetime)}. */
+    static String baseType(Column column) {
+        String type = column.nativeType().toLowerCase(Locale.ROOT).trim();
+        java.util.regex.Matcher alias = java.util.regex.Pattern.compile(".* \\(([a-z0-9_]+)\\)$").matcher(type);
+        if (alias.matches()) {
+            return alias.group(1);
+        }
+        int paren = type.indexOf('(');
+        return paren < 0 ? type : type.substring(0, paren);
+    }
+
+    private static boolean isDatetime(String baseType) {
+        return baseType.equals("datetime") || baseType.equals("smalldatetime");
     }
 }
