@@ -115,9 +115,29 @@ final class DmsImport {
                     + " (describe-replication-tasks --without-settings?): Ferry's defaults apply"));
         }
         for (Map.Entry<String, String> e : task.cdc().entrySet()) {
-            notes.add(new Note(true, e.getKey() + " = " + e.getValue() + ": a Ferry task file has no CDC start or stop "
-                    + "position; 'ferry run' captures changes from the moment it starts (full-load-and-cdc: from just "
-                    + "before its full load)"));
+            String key = switch (e.getKey()) {
+                case "CdcStartPosition", "cdc_start_position" -> "cdcStartPosition";
+                case "CdcStartTime", "cdc_start_time" -> "cdcStartTime";
+                default -> "cdcStopPosition";
+            };
+            try {
+                if (key.equals("cdcStopPosition")) {
+                    dev.ferry.core.settings.CdcStop.parse(e.getValue());
+                } else {
+                    dev.ferry.core.settings.CdcStart.parse(key.equals("cdcStartPosition") ? e.getValue() : null,
+                            key.equals("cdcStartTime") ? e.getValue() : null);
+                }
+            } catch (ConfigurationException bad) {
+                notes.add(new Note(true, e.getKey() + " = " + e.getValue() + ": not carried over, Ferry refuses it: "
+                        + bad.getMessage()));
+                continue;
+            }
+            yaml.append(key).append(": ").append(scalar(e.getValue())).append('\n');
+            boolean postgresTime = key.equals("cdcStartTime") && from.startsWith("postgres");
+            notes.add(new Note(postgresTime, e.getKey() + " = " + e.getValue() + ": carried over (as " + key + ")"
+                    + (postgresTime ? ", but a PostgreSQL source cannot start at a time (logical decoding maps no time to a "
+                    + "WAL position): give cdcStartPosition an LSN or remove the key"
+                    : "; see docs/cdc-start-stop.md: a start applies to a CDC-only task's first start")));
         }
         for (Map.Entry<String, String> e : task.notCarried().entrySet()) {
             notes.add(new Note(false, "task " + e.getKey() + " = " + e.getValue() + ": not used by Ferry"));

@@ -60,7 +60,7 @@ class ImportDmsCommandTest {
     void awsCliTasksAndEndpoints() throws Exception {
         CliRun r = importDms(fixture("tasks.json").toString(), "--endpoints", fixture("endpoints.json").toString());
         assertThat(r.err()).doesNotContain("ferry:");
-        assertThat(r.exit()).as(r.all()).isEqualTo(ImportDmsCommand.INCOMPLETE); // orders has a CdcStopPosition
+        assertThat(r.exit()).as(r.all()).isZero(); // orders' CdcStopPosition is carried over: both files run as written
         assertThat(dir.resolve("orders-from-sqlserver.yaml")).exists();
         assertThat(dir.resolve("orders-from-sqlserver-mappings.json")).exists();
         assertThat(dir.resolve("orders-from-sqlserver-settings.json")).exists();
@@ -78,6 +78,7 @@ class ImportDmsCommandTest {
         assertThat(orders.target().settings()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "url", "jdbc:postgresql://warehouse.example.com:5432/warehouse?sslmode=disable", "user", "loader", "password", "t1"));
         assertThat(orders.mappings().rules()).hasSize(2);
+        assertThat(orders.cdcStop()).isEqualTo(dev.ferry.core.settings.CdcStop.parse("server_time:2026-12-31T23:59:59"));
         assertThat(orders.settings().targetTablePrepMode()).isEqualTo(TargetTablePrepMode.TRUNCATE_BEFORE_LOAD);
         assertThat(orders.settings().maxFullLoadSubTasks()).isEqualTo(4);
         assertThat(orders.settings().batchApplyTimeoutMin()).isEqualTo(Duration.ofSeconds(2));
@@ -103,7 +104,7 @@ class ImportDmsCommandTest {
                 .contains("task orders-from-sqlserver: full-load-and-cdc, sqlserver sql.example.com:1433/shop -> "
                         + "postgres warehouse.example.com:5432/warehouse")
                 .contains("  wrote orders-from-sqlserver.yaml, orders-from-sqlserver-mappings.json, orders-from-sqlserver-settings.json")
-                .contains("  ! CdcStopPosition = server_time:2026-12-31T23:59:59: a Ferry task file has no CDC start or stop position")
+                .contains("  - CdcStopPosition = server_time:2026-12-31T23:59:59: carried over (as cdcStopPosition)")
                 .contains("  - source endpoint sql-source: MicrosoftSQLServerSettings.ReadBackupOnly = true: Ferry has no such option")
                 .contains("  - source endpoint sql-source: MicrosoftSQLServerSettings.SafeguardPolicy = rely-on-sql-server-replication-agent: "
                         + "Ferry has no such option")
@@ -116,7 +117,8 @@ class ImportDmsCommandTest {
                 .contains("  SQL_SOURCE_PASSWORD  (password of DMS endpoint sql-source)")
                 .contains("  PG_TARGET_PASSWORD  (password of DMS endpoint pg-target)")
                 .contains("  AURORA_SOURCE_PASSWORD  (password of DMS endpoint aurora-source)")
-                .contains("ferry: 1 of 2 task files needs editing before it runs (the lines marked !)")
+                .contains("ferry: ready: ferry run " + dir.resolve("orders-from-sqlserver.yaml"))
+                .doesNotContain("needs editing")
                 // the resource's own bookkeeping is not "not carried over"
                 .doesNotContain("KmsKeyId").doesNotContain("ReplicationInstanceArn").doesNotContain("Status");
         // catalog-from-aurora has nothing blocking
@@ -144,7 +146,7 @@ class ImportDmsCommandTest {
         assertThat(r.out()).contains("(terraform show -json)")
                 .contains("task inventory-to-warehouse: cdc, postgres inventory.abcdefghijkl.eu-west-1.rds.amazonaws.com:5432/inventory"
                         + " -> postgres warehouse.internal:6432/warehouse")
-                .contains("  ! cdc_start_time = 2026-06-09T18:27:12Z: a Ferry task file has no CDC start or stop position")
+                .contains("  ! cdc_start_time = 2026-06-09T18:27:12Z: carried over (as cdcStartTime), but a PostgreSQL source cannot start at a time")
                 .contains("  - source endpoint inventory-source: postgres_settings.heartbeat_enable = true: Ferry always writes its own heartbeat")
                 .contains("  - source endpoint inventory-source: postgres_settings.heartbeat_frequency = 5")
                 .contains("  - target endpoint warehouse-target: extra_connection_attributes = maxFileSize=512")
@@ -359,7 +361,7 @@ class ImportDmsCommandTest {
         assertThat(dir.resolve("orders-from-sqlserver.yaml")).doesNotExist();
 
         r = importDms(fixture("tasks.json").toString(), "--endpoints", fixture("endpoints.json").toString(), "--force");
-        assertThat(r.exit()).as(r.all()).isEqualTo(ImportDmsCommand.INCOMPLETE);
+        assertThat(r.exit()).as(r.all()).isZero();
         assertThat(Files.readString(existing)).contains("\"rule-name\" : \"catalog\"");
     }
 
