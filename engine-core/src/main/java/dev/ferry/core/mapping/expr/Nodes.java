@@ -181,14 +181,22 @@ final class Nodes {
 
     // ---- logic ------------------------------------------------------------------------------
 
-    static final class And extends Node {
+    /** A node of two operands, {@code l} and {@code r}. */
+    abstract static class Binary extends Node {
         final Node l;
         final Node r;
 
-        And(Node l, Node r, int offset) {
+        Binary(Node l, Node r, int offset) {
             super(offset);
             this.l = l;
             this.r = r;
+        }
+    }
+
+    static final class And extends Binary {
+
+        And(Node l, Node r, int offset) {
+            super(l, r, offset);
         }
 
         @Override
@@ -210,14 +218,10 @@ final class Nodes {
         }
     }
 
-    static final class Or extends Node {
-        final Node l;
-        final Node r;
+    static final class Or extends Binary {
 
         Or(Node l, Node r, int offset) {
-            super(offset);
-            this.l = l;
-            this.r = r;
+            super(l, r, offset);
         }
 
         @Override
@@ -300,17 +304,13 @@ final class Nodes {
         };
     }
 
-    static final class Compare extends Node {
+    static final class Compare extends Binary {
         final CmpOp op;
-        final Node l;
-        final Node r;
         final Affinity aff;
 
         Compare(CmpOp op, Node l, Node r, int offset) {
-            super(offset);
+            super(l, r, offset);
             this.op = op;
-            this.l = l;
-            this.r = r;
             this.aff = Affinity.forComparison(l.affinity(), r.affinity());
         }
 
@@ -484,16 +484,12 @@ final class Nodes {
 
     static final MathContext DIVISION = MathContext.DECIMAL128;
 
-    static final class Arith extends Node {
+    static final class Arith extends Binary {
         final ArithOp op;
-        final Node l;
-        final Node r;
 
         Arith(ArithOp op, Node l, Node r, int offset) {
-            super(offset);
+            super(l, r, offset);
             this.op = op;
-            this.l = l;
-            this.r = r;
         }
 
         @Override
@@ -651,16 +647,12 @@ final class Nodes {
 
     enum BitOp { AND, OR, SHL, SHR }
 
-    static final class Bits extends Node {
+    static final class Bits extends Binary {
         final BitOp op;
-        final Node l;
-        final Node r;
 
         Bits(BitOp op, Node l, Node r, int offset) {
-            super(offset);
+            super(l, r, offset);
             this.op = op;
-            this.l = l;
-            this.r = r;
         }
 
         @Override
@@ -696,14 +688,10 @@ final class Nodes {
         }
     }
 
-    static final class Concat extends Node {
-        final Node l;
-        final Node r;
+    static final class Concat extends Binary {
 
         Concat(Node l, Node r, int offset) {
-            super(offset);
-            this.l = l;
-            this.r = r;
+            super(l, r, offset);
         }
 
         @Override
